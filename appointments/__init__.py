@@ -1,0 +1,1 @@
+"""The consulting business: customers, consultants, slots, appointments, programs."""

@@ -1,0 +1,9 @@
+"""App config for the S3 archive and the seeder."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchiveConfig(AppConfig):
+    name = "archive"
+    verbose_name = _("Archive")

@@ -1,0 +1,72 @@
+"""What this database knows about its archive: its identity and what it loaded from it.
+
+DESIGN.md, "The archive never loses a row": the exporter keeps archived rows this database
+never loaded, so the seeder must record exactly what it did load.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchiveIdentity(models.Model):
+    """The single row holding this database's ``database_id`` (the manifest's owner id).
+
+    A fresh database gets a random id; seeding from an archive adopts that archive's id,
+    which is what lets a re-deployed database write back into the archive it came from.
+    """
+
+    database_id = models.UUIDField(_("database ID"), default=uuid.uuid4)
+    adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("archive identity")
+        verbose_name_plural = _("archive identity")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="archive_identity_singleton")
+        ]
+
+    def __str__(self) -> str:
+        return str(self.database_id)
+
+    @classmethod
+    def current(cls) -> ArchiveIdentity:
+        identity, _created = cls.objects.get_or_create(pk=1)
+        return identity
+
+
+class SeedLoad(models.Model):
+    """One table loaded by one seed run: in full, or the rows of a date window."""
+
+    table = models.CharField(_("table"), max_length=64, db_index=True)
+    full = models.BooleanField(_("full table"), default=False)
+    window_start = models.DateField(_("window start"), null=True, blank=True)
+    window_end = models.DateField(_("window end"), null=True, blank=True)
+    loaded_at = models.DateTimeField(_("loaded at"), default=timezone.now)
+    source = models.CharField(
+        _("source"), max_length=500, help_text=_("Archive files or upload the rows came from.")
+    )
+    manifest_database_id = models.UUIDField(_("manifest database ID"), null=True, blank=True)
+    manifest_finished_at = models.CharField(
+        _("manifest last run"), max_length=40, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("seed load")
+        verbose_name_plural = _("seed loads")
+        ordering = ["-loaded_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(full=True)
+                | models.Q(window_start__isnull=False, window_end__isnull=False),
+                name="seed_load_full_or_window",
+            )
+        ]
+
+    def __str__(self) -> str:
+        what = _("full") if self.full else f"{self.window_start}…{self.window_end}"
+        return f"{self.table}: {what}"

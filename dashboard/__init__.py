@@ -1,0 +1,1 @@
+"""Staff overview pages and their JSON endpoints."""

@@ -1,0 +1,9 @@
+"""App config for the staff dashboard pages and their JSON."""
+
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DashboardConfig(AppConfig):
+    name = "dashboard"
+    verbose_name = _("Dashboard")

@@ -1,0 +1,118 @@
+"""Test fixtures: the real services this machine runs, and an S3 API from moto's server.
+
+PostgreSQL is used when DATABASE_URL points at it, Redis when TEST_REDIS_URL is set; tests
+that need one are marked ``postgres`` / ``redis`` and skip with a reason otherwise. CI sets
+MEETASSIST_REQUIRE_SERVICES=1, which turns those skips into failures.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+
+from meetassist.celery import app as celery_app
+
+REQUIRE_SERVICES = os.environ.get("MEETASSIST_REQUIRE_SERVICES") == "1"
+
+
+def _missing_service(item: pytest.Item) -> str | None:
+    if item.get_closest_marker("postgres") and connection.vendor != "postgresql":
+        return "needs PostgreSQL: set DATABASE_URL=postgres://…"
+    if item.get_closest_marker("redis") and not os.environ.get("TEST_REDIS_URL"):
+        return "needs Redis: set TEST_REDIS_URL=redis://…"
+    return None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    reason = _missing_service(item)
+    if reason is None:
+        return
+    if REQUIRE_SERVICES:
+        pytest.fail(f"service required by CI is missing: {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _eager_celery() -> Iterator[None]:
+    """Tasks run in-process unless a test starts a real worker."""
+    previous = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = previous
+
+
+@pytest.fixture
+def redis_url() -> str:
+    return os.environ["TEST_REDIS_URL"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint() -> Iterator[str]:
+    """moto's standalone S3 server over HTTP on a free port, for the whole session."""
+    from moto.server import ThreadedMotoServer
+
+    os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
+    os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
+    os.environ.setdefault("AWS_DEFAULT_REGION", "ap-southeast-1")
+    port = _free_port()
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+@pytest.fixture
+def s3_bucket(s3_endpoint: str, settings) -> str:
+    """A fresh bucket, made the archive storage for this test."""
+    import boto3
+
+    name = f"archive-{uuid.uuid4().hex[:12]}"
+    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="ap-southeast-1")
+    client.create_bucket(
+        Bucket=name, CreateBucketConfiguration={"LocationConstraint": "ap-southeast-1"}
+    )
+    settings.ARCHIVE_BUCKET = name
+    settings.AWS_S3_ENDPOINT_URL = s3_endpoint
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": name,
+                "endpoint_url": s3_endpoint,
+                "region_name": "ap-southeast-1",
+                "file_overwrite": True,
+                "default_acl": None,
+                "querystring_auth": False,
+            },
+        },
+    }
+    return name
+
+
+@pytest.fixture
+def archive_dir(tmp_path, settings):
+    """A fresh local archive folder (the embedded default's storage) for this test."""
+    folder = tmp_path / "archive"
+    folder.mkdir()
+    settings.ARCHIVE_BUCKET = ""
+    settings.ARCHIVE_DIR = folder
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(folder)},
+        },
+    }
+    return folder
