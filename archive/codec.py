@@ -1,0 +1,177 @@
+"""The one CSV codec: how a value becomes a cell and a cell becomes a value again.
+
+Export, seed and staff upload all go through here, so a value survives the round trip
+exactly. Canonical cell text (what the exporter writes, what ``normalize`` returns):
+
+- NULL and the empty string are both an empty cell. That is lossless because text columns
+  are NOT NULL (models.py): an empty cell is "" for a text column and NULL for any other.
+- booleans ``true``/``false``; dates ``YYYY-MM-DD``; times ``HH:MM:SS[.ffffff]``;
+  timestamps in UTC ``YYYY-MM-DD HH:MM:SS[.ffffff]+00:00`` (trailing zeros of the fraction
+  dropped, as PostgreSQL prints them); floats in their shortest exact form (``4.5``, ``4``).
+- Excel safety: a text cell that would start a formula (``= + - @`` TAB CR after any
+  leading apostrophes) gets one more leading apostrophe, which Excel hides and ``normalize``
+  strips. The escape is reversible: ``'=x`` is stored as ``''=x``.
+
+Reading is lenient where people's files differ (the original system's and Excel's):
+booleans TRUE/FALSE/1/0, ``T`` or space in timestamps, no offset = local time in TIME_ZONE,
+phone cells written ``="0912…"`` and 9-digit mobile numbers that lost their leading zero.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime, parse_time
+
+BOM = "\ufeff"
+FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
+_ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
+_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_EXCEL_TEXT = re.compile(r'^="(.*)"$')
+_MOBILE_WITHOUT_ZERO = re.compile(r"^[35789]\d{8}$")
+_TRUE = frozenset({"true", "t", "1", "yes"})
+_FALSE = frozenset({"false", "f", "0", "no"})
+PHONE_COLUMNS = frozenset({"phone_number"})
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; the caller adds file, line and column."""
+
+
+def header_key(header: str) -> str:
+    """Compare headers loosely: ``CustomerID``, ``customer_id`` and ``customerid`` agree."""
+    return _NOT_ALNUM.sub("", header.lstrip(BOM).strip().lower())
+
+
+def is_text(field: models.Field) -> bool:
+    return isinstance(field, models.CharField | models.TextField) and not field.null
+
+
+def excel_escape(text: str) -> str:
+    return "'" + text if FORMULA_START.match(text) else text
+
+
+def excel_unescape(text: str) -> str:
+    return text[1:] if _ESCAPED_FORMULA.match(text) else text
+
+
+def _fraction(microsecond: int) -> str:
+    return f".{microsecond:06d}".rstrip("0") if microsecond else ""
+
+
+def encode(field: models.Field, value: object) -> str:
+    """A Python value of ``field`` as canonical cell text."""
+    if value is None:
+        return ""
+    if isinstance(field, models.BooleanField):
+        return "true" if value else "false"
+    if isinstance(field, models.DateTimeField):
+        utc = value.astimezone(dt.UTC).replace(tzinfo=None)
+        whole = utc.replace(microsecond=0).isoformat(sep=" ")
+        return f"{whole}{_fraction(utc.microsecond)}+00:00"
+    if isinstance(field, models.DateField):
+        return value.isoformat()
+    if isinstance(field, models.TimeField):
+        return f"{value.replace(microsecond=0).isoformat()}{_fraction(value.microsecond)}"
+    if isinstance(field, models.FloatField):
+        text = repr(float(value))
+        return text[:-2] if text.endswith(".0") else text
+    if is_text(field):
+        return excel_escape(str(value))
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A read cell: its Python value, and whether reading had to repair it."""
+
+    value: object
+    fixed: bool = False
+
+
+def decode(field: models.Field, cell: str) -> Cell:
+    """Read one cell of ``field``; raises ``CellError`` saying why it cannot be read."""
+    if is_text(field):
+        return _decode_text(field, cell)
+    if cell == "":
+        if not field.null:
+            raise CellError("empty, but the column is required")
+        return Cell(None)
+    text = cell.strip()
+    if isinstance(field, models.BooleanField):
+        lowered = text.lower()
+        if lowered in _TRUE:
+            return Cell(True)
+        if lowered in _FALSE:
+            return Cell(False)
+        raise CellError("not a boolean (true/false, 1/0)")
+    if isinstance(field, models.DateTimeField):
+        return Cell(_parse_timestamp(text))
+    if isinstance(field, models.DateField):
+        return Cell(_parsed(parse_date, text, "not a date (YYYY-MM-DD)"))
+    if isinstance(field, models.TimeField):
+        return Cell(_parsed(parse_time, text, "not a time (HH:MM[:SS])"))
+    if isinstance(field, models.FloatField):
+        try:
+            return Cell(float(text))
+        except ValueError:
+            raise CellError("not a number") from None
+    if isinstance(field, models.IntegerField | models.AutoField) or (
+        field.is_relation and isinstance(field.target_field, models.IntegerField)
+    ):
+        try:
+            return Cell(int(text))
+        except ValueError:
+            raise CellError("not a whole number") from None
+    return Cell(text)
+
+
+def normalize(field: models.Field, cell: str) -> tuple[str, bool]:
+    """Cell text rewritten in canonical form (what PostgreSQL's COPY is given), and fixed?"""
+    read = decode(field, cell)
+    return encode(field, read.value) if read.value is not None else "", read.fixed
+
+
+def _decode_text(field: models.Field, cell: str) -> Cell:
+    text = excel_unescape(cell)
+    fixed = False
+    if field.attname in PHONE_COLUMNS:
+        text, fixed = _repair_phone(text)
+    if text == "" and not field.blank:
+        raise CellError("empty, but the column is required")
+    if field.max_length and len(text) > field.max_length:
+        raise CellError(f"longer than {field.max_length} characters")
+    return Cell(text, fixed)
+
+
+def _repair_phone(text: str) -> tuple[str, bool]:
+    """Undo what spreadsheets do to phone numbers; returns (number, repaired?)."""
+    original = text
+    wrapped = _EXCEL_TEXT.match(text)
+    if wrapped:
+        text = wrapped.group(1)
+    if _MOBILE_WITHOUT_ZERO.match(text):
+        text = "0" + text
+    return text, text != original
+
+
+def _parsed(parser, text: str, reason: str):
+    try:
+        value = parser(text)
+    except ValueError:
+        value = None
+    if value is None:
+        raise CellError(reason)
+    return value
+
+
+def _parse_timestamp(text: str) -> dt.datetime:
+    value = _parsed(parse_datetime, text, "not a timestamp (YYYY-MM-DD HH:MM[:SS][+HH:MM])")
+    if timezone.is_naive(value):
+        # The original stored TIMESTAMP without time zone: local time in TIME_ZONE.
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return value

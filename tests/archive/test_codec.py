@@ -1,0 +1,139 @@
+"""The CSV codec: canonical encoding, lenient reading, and the reversible Excel escape."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from appointments.models import Appointment, AppointmentFeedback, Consultant, Customer
+from archive import codec
+from archive.tables import table, tables
+
+field = {
+    "phone": Customer._meta.get_field("phone_number"),
+    "notes": Customer._meta.get_field("notes"),
+    "name": Customer._meta.get_field("full_name"),
+    "birth": Customer._meta.get_field("date_of_birth"),
+    "created": Customer._meta.get_field("created_at"),
+    "disabled": Customer._meta.get_field("is_disabled"),
+    "time": Appointment._meta.get_field("time"),
+    "rating": AppointmentFeedback._meta.get_field("rating"),
+    "consultant": Appointment._meta.get_field("consultant"),
+    "join": Consultant._meta.get_field("join_date"),
+}
+
+
+@given(st.text())
+def test_excel_escape_round_trips_any_text(text):
+    escaped = codec.excel_escape(text)
+    assert codec.excel_unescape(escaped) == text
+    assert not escaped or escaped[0] not in "=+-@\t\r"
+
+
+@pytest.mark.parametrize("text", ["=1+1", "+84912345678", "-x", "@sum", "\tx", "\rx", "'=x"])
+def test_formula_starts_are_escaped_with_an_apostrophe(text):
+    assert codec.excel_escape(text) == "'" + text
+
+
+@given(st.text(max_size=40))
+def test_text_cells_round_trip(text):
+    notes = field["notes"]
+    assert codec.decode(notes, codec.encode(notes, text)).value == text
+
+
+@given(st.datetimes(timezones=st.just(dt.UTC)))
+def test_timestamps_round_trip_in_utc(value):
+    created = field["created"]
+    assert codec.decode(created, codec.encode(created, value)).value == value
+
+
+@given(st.floats(min_value=0, max_value=5))
+def test_floats_round_trip_exactly(value):
+    rating = field["rating"]
+    assert codec.decode(rating, codec.encode(rating, value)).value == value
+
+
+def test_canonical_forms_match_postgresql_text_output():
+    ts = dt.datetime(2026, 11, 25, 3, 4, 5, 120000, tzinfo=dt.UTC)
+    assert codec.encode(field["created"], ts) == "2026-11-25 03:04:05.12+00:00"
+    assert codec.encode(field["time"], dt.time(9, 0)) == "09:00:00"
+    assert codec.encode(field["rating"], 4.0) == "4"
+    assert codec.encode(field["rating"], 4.5) == "4.5"
+    assert codec.encode(field["disabled"], False) == "false"
+    assert codec.encode(field["birth"], None) == ""
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"), [("TRUE", True), ("false", False), ("1", True), ("0", False)]
+)
+def test_booleans_from_spreadsheets(cell, expected):
+    assert codec.decode(field["disabled"], cell).value is expected
+
+
+def test_timestamp_without_offset_is_local_time(settings):
+    settings.TIME_ZONE = "Asia/Ho_Chi_Minh"
+    value = codec.decode(field["created"], "2025-01-02T08:00:00").value
+    assert value == dt.datetime(2025, 1, 2, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
+
+
+def test_empty_cell_is_empty_text_or_null():
+    assert codec.decode(field["notes"], "").value == ""
+    assert codec.decode(field["birth"], "").value is None
+    with pytest.raises(codec.CellError, match="required"):
+        codec.decode(field["join"], "")
+    with pytest.raises(codec.CellError, match="required"):
+        codec.decode(field["name"], "")
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected", "fixed"),
+    [
+        ('="0912345678"', "0912345678", True),
+        ("912345678", "0912345678", True),
+        ("0912345678", "0912345678", False),
+        ("'+84912345678", "+84912345678", False),
+    ],
+)
+def test_phone_cells_are_repaired_and_counted(cell, expected, fixed):
+    read = codec.decode(field["phone"], cell)
+    assert (read.value, read.fixed) == (expected, fixed)
+
+
+@pytest.mark.parametrize(
+    ("fld", "cell", "reason"),
+    [
+        ("disabled", "maybe", "not a boolean"),
+        ("birth", "2025-13-01", "not a date"),
+        ("created", "yesterday", "not a timestamp"),
+        ("rating", "five", "not a number"),
+        ("consultant", "x1", "not a whole number"),
+    ],
+)
+def test_bad_cells_say_why(fld, cell, reason):
+    with pytest.raises(codec.CellError, match=reason):
+        codec.decode(field[fld], cell)
+
+
+def test_registry_matches_original_headers_case_insensitively():
+    spec = table("Appointment")
+    assert spec.field_for_header("MeetingURL").attname == "meeting_url"
+    assert spec.field_for_header("ConsultantID").attname == "consultant_id"
+    assert spec.field_for_header("\ufeffAppointmentID").attname == "appointment_id"
+    assert spec.field_for_header("Nonsense") is None
+
+
+def test_registry_is_in_foreign_key_order_and_skips_the_participant_surrogate():
+    names = [s.name for s in tables()]
+    for spec in tables():
+        for f in spec.fields:
+            if f.is_relation:
+                parent = f.related_model._meta.model_name
+                assert names.index(parent) < names.index(spec.name)
+    participant = table("programparticipant")
+    assert "id" not in participant.columns
+    assert participant.key_columns == ("program_id", "customer_id")
+    assert [s.name for s in tables(["Appointment", "customer"])] == ["customer", "appointment"]
