@@ -7,3 +7,8 @@ from django.utils.translation import gettext_lazy as _
 class ArchiveConfig(AppConfig):
     name = "archive"
     verbose_name = _("Archive")
+
+    def ready(self) -> None:
+        # Celery's autodiscovery imports archive.tasks only; until the seeding tasks move
+        # there, importing them here registers them with the worker.
+        from . import seed_tasks  # noqa: F401

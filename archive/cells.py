@@ -1,0 +1,93 @@
+"""Cells on their way into PostgreSQL's COPY: a fast check, and a slow exact rewrite.
+
+The seeder hands COPY the cells of a row as they are when PostgreSQL reads them exactly as
+``codec.decode`` would (an ISO date, ``true``, a timestamp without offset read in the
+session's TIME_ZONE, text that needs no un-escaping); ``fast_pattern`` recognises such a
+cell with a regular expression, so a whole row is checked by one match. Any other row goes
+through ``copy_text``, which decodes each cell with the codec (the one place that converts
+values) and writes it back in a form COPY reads. Both agree with the COPY options the
+loaders use: an empty cell is NULL, except in text columns where it is "".
+"""
+
+from __future__ import annotations
+
+import re
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .codec import PHONE_COLUMNS, CellError, decode, encode, is_text
+
+SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
+_CELL = r"[^\x1f]"
+_NOT_ESCAPED = r"(?!'+[=+\-@\t\r])"  # a text cell the Excel escape did not touch
+_DATE = r"\d{4}-\d\d-\d\d"
+_TIME = r"(?:[01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?"
+_OFFSET = r"(?:Z|[+-]\d\d(?::?\d\d)?)?"
+_INTEGER = r"-?\d{1,18}"
+_FLOAT = r"-?\d{1,15}(?:\.\d{1,17})?"
+_BOOLEAN = r"(?i:true|false|t|f|yes|no)|1|0"
+# Not a 9-digit mobile number that lost its 0, not an Excel ="…" wrapper: nothing to repair.
+_PHONE_AS_IS = r"(?![35789]\d{8}(?![^\x1f]))(?!=)"
+
+
+def _choices(field: models.Field) -> list[str]:
+    return [str(value) for value, _label in field.flatchoices]
+
+
+def _text_pattern(field: models.Field) -> str:
+    if field.choices:
+        allowed = "|".join(re.escape(c) for c in _choices(field))
+        return f"(?:{allowed}){'' if not field.blank else '?'}"
+    low = 0 if field.blank else 1
+    high = field.max_length or ""
+    repair = _PHONE_AS_IS if field.attname in PHONE_COLUMNS else ""
+    return f"{repair}{_NOT_ESCAPED}{_CELL}{{{low},{high}}}"
+
+
+def fast_pattern(field: models.Field) -> str:
+    """A regular expression for cells COPY may take as they are (never all of them)."""
+    if is_text(field):
+        return _text_pattern(field)
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.BooleanField):
+        pattern = f"(?:{_BOOLEAN})"
+    elif isinstance(target, models.DateTimeField):
+        pattern = f"{_DATE}[ T]{_TIME}{_OFFSET}"
+    elif isinstance(target, models.DateField):
+        pattern = _DATE
+    elif isinstance(target, models.TimeField):
+        pattern = _TIME
+    elif isinstance(target, models.FloatField):
+        pattern = _FLOAT
+    elif isinstance(target, models.IntegerField | models.AutoField):
+        pattern = _INTEGER
+    elif isinstance(target, models.CharField):  # a key held as text: decode strips it
+        pattern = r"[^\x1f\s](?:[^\x1f]*[^\x1f\s])?"
+    else:
+        return "(?!)"
+    return f"(?:{pattern})?" if field.null else pattern
+
+
+def copy_text(field: models.Field, cell: str) -> tuple[str, bool]:
+    """The cell as COPY should read it, and whether it was repaired; raises ``CellError``."""
+    read = decode(field, cell)
+    value = read.value
+    if value is None:
+        return "", read.fixed
+    if field.choices and not (value == "" and field.blank) and str(value) not in _choices(field):
+        raise CellError(_("not one of: %(allowed)s") % {"allowed": ", ".join(_choices(field))})
+    if is_text(field):
+        if "\x00" in value:
+            raise CellError(_("contains a NUL character"))
+        return value, read.fixed
+    return encode(field, value), read.fixed
+
+
+def db_value(field: models.Field, text: str) -> object:
+    """The Python value of a cell ``copy_text`` wrote (used by the batch loader)."""
+    if is_text(field):
+        return text
+    if text == "":
+        return None
+    return decode(field, text).value

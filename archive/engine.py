@@ -1,0 +1,180 @@
+"""One all-or-nothing load of CSV files into the database: the core of seeding and uploads.
+
+Tables load in foreign-key order inside one transaction. Bad rows are collected (up to a
+limit) while every file is still read to the end, so one run reports every problem it can;
+after the first error nothing more is written, and the transaction is rolled back. A dry
+run does all the work, including the database's own checks, and then rolls back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .errors import MAX_ERRORS, ErrorLog, LoadError, TooManyErrors
+from .loading import TableCounts, ValidatingSink, loader_for
+from .reader import CsvFile, RowFilter
+from .sources import Source, Window
+from .tables import TABLES, TableSpec
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Reading progress of one file, reported about once per megabyte."""
+
+    table: str
+    file: str
+    done: int
+    total: int | None
+
+
+@dataclass
+class LoadResult:
+    tables: list[TableCounts]
+    window: Window | None
+    dry_run: bool
+
+    def lines(self) -> list[str]:
+        """A summary per table, for a terminal or a page."""
+        out = [_("Window: %(w)s") % {"w": self.window} if self.window else _("All rows (full).")]
+        for counts in self.tables:
+            if not counts.files:
+                out.append(_("%(t)s: no file") % {"t": counts.table})
+                continue
+            out.append(
+                _(
+                    "%(t)s: %(i)d inserted, %(u)d updated, %(k)d already there, "
+                    "%(o)d outside the window, %(f)d values fixed (%(n)d files)"
+                )
+                % {
+                    "t": counts.table,
+                    "i": counts.inserted,
+                    "u": counts.updated,
+                    "k": counts.unchanged,
+                    "o": counts.outside,
+                    "f": counts.fixed,
+                    "n": len(counts.files),
+                }
+            )
+        if self.dry_run:
+            out.append(_("Dry run: nothing was written."))
+        return out
+
+
+ProgressCallback = Callable[[Progress], None]
+
+
+def run_load(
+    specs: list[TableSpec],
+    plan: dict[str, list[Source]],
+    *,
+    window: Window | None,
+    overwrite: bool,
+    dry_run: bool,
+    progress: ProgressCallback | None = None,
+    max_errors: int = MAX_ERRORS,
+    after: Callable[[list[TableCounts]], None] | None = None,
+) -> LoadResult:
+    """Load the planned files in one transaction; ``after`` runs inside it on success."""
+    errors = ErrorLog(max_errors)
+    results: list[TableCounts] = []
+    names = {spec.name for spec in specs}
+    kept_keys: dict[str, set[str]] = {}
+    try:
+        with transaction.atomic():
+            loader = loader_for(overwrite=overwrite)
+            for spec in specs:
+                counts = TableCounts(spec.name)
+                results.append(counts)
+                sources = plan.get(spec.name, [])
+                if not sources:
+                    continue
+                row_filter, collect = _filters(spec, window, names, kept_keys)
+                files = _open(spec, sources, errors, row_filter, collect, progress, kept_keys)
+                active = ValidatingSink() if errors else loader
+                expected = sum(s.size or 0 for s in sources)
+                active.load(spec, files, counts, expected_bytes=expected)
+            errors.check()
+            loader.finish(specs)
+            if after is not None:
+                after(results)
+            if dry_run:
+                transaction.set_rollback(True)
+    except TooManyErrors:
+        raise LoadError(errors.errors, truncated=True) from None
+    except LoadError as err:
+        if errors and err.errors is not errors.errors:
+            # A database error after row errors: the row errors explain it better.
+            raise LoadError(errors.errors, truncated=errors.truncated) from err
+        raise
+    return LoadResult(results, window, dry_run)
+
+
+def _open(
+    spec: TableSpec,
+    sources: list[Source],
+    errors: ErrorLog,
+    row_filter: RowFilter | None,
+    collect: str | None,
+    progress: ProgressCallback | None,
+    kept_keys: dict[str, set[str]],
+) -> Iterator[CsvFile]:
+    """Open the files one after another (each starts downloading only when its turn comes)."""
+    for source in sources:
+        on_bytes = _counter(spec.name, source, progress) if progress else None
+        csv_file = CsvFile(
+            spec, source.name, source.open(), errors, row_filter, collect, on_bytes=on_bytes
+        )
+        yield csv_file
+        if collect:
+            kept_keys.setdefault(spec.name, set()).update(csv_file.collected)
+
+
+def _counter(table: str, source: Source, progress: ProgressCallback) -> Callable[[int], None]:
+    done = 0
+
+    def on_bytes(size: int) -> None:
+        nonlocal done
+        done += size
+        progress(Progress(table, source.name, done, source.size))
+
+    return on_bytes
+
+
+def _filters(
+    spec: TableSpec, window: Window | None, names: set[str], kept_keys: dict[str, set[str]]
+) -> tuple[RowFilter | None, str | None]:
+    """The window filter for a table, and which of its columns followers need collected."""
+    if window is None or not spec.windowed:
+        return None, None
+    collect = None
+    followers = [s for s in _followers(spec) if s in names]
+    if followers:
+        collect = spec.model._meta.pk.attname
+    if "__" not in spec.date_field:
+        column = spec.model._meta.get_field(spec.date_field).attname
+        return RowFilter(column, window.dates().__contains__), collect
+    # Follows its parent's date (feedback follows its appointment): keep the rows whose
+    # parent lies in the window, whether loaded now or already in the database.
+    relation, parent_date = spec.date_field.split("__", 1)
+    link = spec.model._meta.get_field(relation)
+    parent = link.related_model
+    in_window = parent.objects.filter(**{f"{parent_date}__range": (window.start, window.end)})
+    keys = {str(pk) for pk in in_window.values_list("pk", flat=True)}
+    keys |= kept_keys.get(parent._meta.model_name, set())
+    return RowFilter(link.attname, keys.__contains__), collect
+
+
+def _followers(spec: TableSpec) -> list[str]:
+    """Tables whose window follows this table's date (feedback follows appointment)."""
+    return [
+        other.name
+        for other in TABLES
+        if other.date_field
+        and "__" in other.date_field
+        and other.model._meta.get_field(other.date_field.split("__", 1)[0]).related_model
+        is spec.model
+    ]

@@ -1,0 +1,65 @@
+"""Forms of the staff upload page (admin)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .sources import Window
+from .upload import upload_window
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (Django's documented pattern)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": ".csv,.zip"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            return [single(item, initial) for item in data]
+        return [single(data, initial)]
+
+
+class WindowForm(forms.Form):
+    """Optional window: empty date = every row of every uploaded table."""
+
+    date = forms.DateField(
+        label=_("Window around date"),
+        required=False,
+        help_text=_(
+            "Only rows of date-based tables within the window are loaded; empty: all rows."
+        ),
+    )
+    window_days = forms.IntegerField(label=_("Days either side"), min_value=0, required=False)
+
+    def window(self) -> Window | None:
+        return upload_window(self.cleaned_data.get("date"), self.cleaned_data.get("window_days"))
+
+    def query(self) -> dict[str, str]:
+        date = self.cleaned_data.get("date")
+        days = self.cleaned_data.get("window_days")
+        return {
+            "date": date.isoformat() if date else "",
+            "window_days": "" if days is None else str(days),
+        }
+
+
+class UploadForm(WindowForm):
+    files = MultipleFileField(
+        label=_("CSV files or a ZIP"),
+        help_text=_("Each file named after its table, e.g. customer.csv or Appointment.csv."),
+    )
+
+    field_order = ["files", "date", "window_days"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["window_days"].initial = settings.SEED_WINDOW_DAYS

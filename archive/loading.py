@@ -1,0 +1,102 @@
+"""The one small interface the PostgreSQL and SQLite loaders share, and what they count."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.core.management.color import no_style
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from .errors import LoadError, RowError
+from .reader import CsvFile
+from .tables import TableSpec
+
+
+@dataclass
+class TableCounts:
+    """What one run did (or, dry, would do) to one table."""
+
+    table: str
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0  # rows the database already held: kept, or identical when updating
+    outside: int = 0  # rows outside the window, not loaded
+    fixed: int = 0  # cells repaired on reading (phone numbers)
+    files: list[str] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return self.inserted + self.updated + self.unchanged
+
+    def add_file(self, csv_file: CsvFile) -> None:
+        self.files.append(csv_file.name)
+        self.outside += csv_file.stats.outside
+        self.fixed += csv_file.stats.fixed
+
+
+class Loader(Protocol):
+    def load(
+        self,
+        spec: TableSpec,
+        files: Iterator[CsvFile],
+        counts: TableCounts,
+        expected_bytes: int | None = None,
+    ) -> None:
+        """Load every kept row of ``files`` into the table; fill ``counts``."""
+
+    def finish(self, specs: list[TableSpec]) -> None:
+        """After all tables: reset sequences behind explicit keys."""
+
+
+class ValidatingSink:
+    """Reads the files to the end and loads nothing: used once a run has errors."""
+
+    def load(
+        self,
+        spec: TableSpec,
+        files: Iterator[CsvFile],
+        counts: TableCounts,
+        expected_bytes: int | None = None,
+    ) -> None:
+        for csv_file in files:
+            for _chunk in csv_file.records():
+                pass
+            counts.add_file(csv_file)
+            csv_file.close()
+
+    def finish(self, specs: list[TableSpec]) -> None:
+        return None
+
+
+def loader_for(*, overwrite: bool) -> Loader:
+    """COPY on PostgreSQL; batched upserts elsewhere (the embedded SQLite default)."""
+    if connection.vendor == "postgresql":
+        from .pg_load import PgLoader
+
+        return PgLoader(overwrite=overwrite)
+    from .batch_load import BatchLoader
+
+    return BatchLoader(overwrite=overwrite)
+
+
+def reset_sequences(specs: list[TableSpec]) -> None:
+    """Point each auto-increment sequence past the highest key, so the admin can insert."""
+    statements = connection.ops.sequence_reset_sql(no_style(), [s.model for s in specs])
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+
+
+def database_error(files: list[str], err: Exception, line: int | None = None) -> LoadError:
+    """A constraint or type error the database raised, as a load error naming the file."""
+    diag = getattr(err, "diag", None) or getattr(err.__cause__, "diag", None)
+    reason = str(err).strip()
+    column = None
+    if diag is not None and diag.message_primary:
+        reason = diag.message_primary + (f" ({diag.message_detail})" if diag.message_detail else "")
+        column = diag.column_name
+    where = ", ".join(files) or _("(no file)")
+    return LoadError([RowError(where, line, None, column, None, reason)])

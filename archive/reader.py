@@ -1,0 +1,253 @@
+"""Reading one archive or upload CSV file as a stream of rows ready for COPY.
+
+What people really have: our own exports; the original system's files (PascalCase
+headers); UTF-8 with or without BOM, UTF-16 with BOM (comma- or tab-separated); CRLF or LF.
+The header maps to the table's columns case-insensitively. Rows are checked as they
+stream by: a row outside the window is dropped after one look at its date cell; a row that
+PostgreSQL reads exactly as the codec would is passed on as the bytes it came in (one
+regular-expression match), any other is decoded cell by cell and rewritten. Every problem
+becomes a ``RowError`` with file, line and column.
+"""
+
+from __future__ import annotations
+
+import bisect
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TextIO
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from .cells import SEPARATOR, copy_text, fast_pattern
+from .codec import CellError
+from .errors import ErrorLog, RowError
+from .streams import Progress, open_text
+from .tables import TableSpec
+
+BATCH_ROWS = 2000
+csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))  # long notes stay readable
+
+
+@dataclass(frozen=True)
+class RowFilter:
+    """Keep a row when ``accepts`` says yes to its cell in ``column`` (canonical text)."""
+
+    column: str
+    accepts: Callable[[str], bool]
+
+
+@dataclass
+class FileStats:
+    rows: int = 0
+    outside: int = 0
+    fixed: int = 0
+
+
+@dataclass(eq=False)
+class CsvFile:
+    """One file of one table: its header read on opening, its rows read by ``records``."""
+
+    spec: TableSpec
+    name: str
+    chunks: Iterator[bytes]
+    errors: ErrorLog
+    row_filter: RowFilter | None = None
+    collect: str | None = None  # a column whose values (of rows kept) are gathered
+    on_bytes: Progress | None = None
+    fields: list[models.Field] = field(init=False, default_factory=list)
+    headers: list[str] = field(init=False, default_factory=list)
+    missing: list[models.Field] = field(init=False, default_factory=list)
+    stats: FileStats = field(init=False, default_factory=FileStats)
+    collected: set[str] = field(init=False, default_factory=set)
+    delimiter: str = field(init=False, default=",")
+    ok: bool = field(init=False, default=False)
+
+    def __post_init__(self) -> None:
+        self._text: TextIO = open_text(self.chunks, self.on_bytes)
+        self._pending: list[str] = []
+        self._line = 1
+        self._marks: list[tuple[int, int]] = []  # (COPY line, file line − COPY line)
+        try:
+            self._read_header()
+        except (UnicodeDecodeError, csv.Error) as err:
+            self._unreadable(err)
+
+    @property
+    def columns(self) -> list[str]:
+        return [f.attname for f in self.fields]
+
+    def close(self) -> None:
+        self._text.close()
+
+    def _error(self, line, column, value, reason) -> None:
+        header = self.headers[column - 1] if column and column <= len(self.headers) else None
+        self.errors.add(RowError(self.name, line, column, header, value, reason))
+
+    def _unreadable(self, err: Exception) -> None:
+        self.ok = False
+        if isinstance(err, UnicodeDecodeError):
+            reason = _("not UTF-8 or UTF-16 (with BOM) text")
+        else:
+            reason = _("not readable as CSV: %(error)s") % {"error": err}
+        self._error(self._line, None, None, reason)
+
+    def _lines(self, first: str) -> Iterator[str]:
+        pending = self._pending
+        pending.append(first)
+        yield first
+        for line in self._text:
+            pending.append(line)
+            yield line
+
+    def _read_header(self) -> None:
+        first = self._text.readline()
+        if not first.strip():
+            self._error(1, None, None, _("empty file: no header row"))
+            return
+        if "\t" in first and "," not in first:
+            self.delimiter = "\t"
+        elif ";" in first and "," not in first:
+            self.delimiter = ";"
+        self._eol = "\r\n" if first.endswith("\r\n") else "\r" if first.endswith("\r") else "\n"
+        self._reader = csv.reader(self._lines(first), delimiter=self.delimiter)
+        self.headers = next(self._reader)
+        self._line += len(self._pending)
+        self._pending.clear()
+        self.ok = self._map_header()
+        if self.ok:
+            self._prepare()
+
+    def _map_header(self) -> bool:
+        spec, seen, ok = self.spec, {}, True
+        for position, header in enumerate(self.headers, start=1):
+            found = spec.field_for_header(header)
+            if found is None:
+                known = ", ".join(spec.columns)
+                self._error(1, position, header, _("unknown column; known: %(k)s") % {"k": known})
+                ok = False
+            elif found.attname in seen:
+                self._error(1, position, header, _("the same column twice"))
+                ok = False
+            else:
+                seen[found.attname] = found
+                self.fields.append(found)
+        for candidate in spec.fields:
+            if candidate.attname in seen:
+                continue
+            if candidate.attname in spec.key_columns or not (
+                candidate.has_default() or candidate.null
+            ):
+                self._error(1, None, candidate.attname, _("missing required column"))
+                ok = False
+            else:
+                self.missing.append(candidate)
+        return ok
+
+    def _prepare(self) -> None:
+        patterns = [fast_pattern(f) for f in self.fields]
+        self._match = re.compile(SEPARATOR.join(patterns), re.DOTALL).fullmatch
+        self._filter_at = self._filter_match = None
+        if self.row_filter is not None:
+            self._filter_at = self.columns.index(self.row_filter.column)
+            pattern = patterns[self._filter_at]
+            self._filter_match = re.compile(pattern, re.DOTALL).fullmatch
+        self._collect_at = self.columns.index(self.collect) if self.collect else None
+
+    def records(self, batch_rows: int = BATCH_ROWS) -> Iterator[str]:
+        """The kept rows as CSV text in the file's dialect, a batch of rows at a time."""
+        if not self.ok:
+            return
+        try:
+            yield from self._records(batch_rows)
+        except (UnicodeDecodeError, csv.Error) as err:
+            self._unreadable(err)
+
+    def _records(self, batch_rows: int) -> Iterator[str]:
+        pending, match, eol, width = self._pending, self._match, self._eol, len(self.fields)
+        row_filter, filter_at, stats = self.row_filter, self._filter_at, self.stats
+        copy_line, delta, out = 1, None, []
+        for row in self._reader:
+            lines = len(pending)
+            line = self._line
+            self._line += lines
+            raw = pending[0] if lines == 1 else "".join(pending)
+            pending.clear()
+            if len(row) != width:
+                if any(row):
+                    reason = _("%(n)d cells, but the header has %(m)d") % {
+                        "n": len(row),
+                        "m": width,
+                    }
+                    self._error(line, None, None, reason)
+                continue
+            if filter_at is not None:
+                cell = self._filter_cell(row[filter_at], line)
+                if cell is None:
+                    continue
+                if not row_filter.accepts(cell):
+                    stats.outside += 1
+                    continue
+            if match(SEPARATOR.join(row)) is None or ('"' in raw and _quote_inside(row)):
+                raw = self._rewrite(row, line)
+                if raw is None:
+                    continue
+                lines = raw.count(eol[-1])
+            elif not raw.endswith(eol):
+                raw = raw.rstrip("\r\n") + eol
+            if line - copy_line != delta:
+                delta = line - copy_line
+                self._marks.append((copy_line, delta))
+            copy_line += lines
+            if self._collect_at is not None:
+                self.collected.add(row[self._collect_at])
+            out.append(raw)
+            stats.rows += 1
+            if len(out) >= batch_rows:
+                yield "".join(out)
+                out.clear()
+        if out:
+            yield "".join(out)
+
+    def _filter_cell(self, cell: str, line: int) -> str | None:
+        if self._filter_match(cell):
+            return cell
+        try:
+            return copy_text(self.fields[self._filter_at], cell)[0]
+        except CellError as err:
+            self._error(line, self._filter_at + 1, cell, str(err))
+            return None
+
+    def _rewrite(self, row: list[str], line: int) -> str | None:
+        """The slow path: decode every cell with the codec and write the row again."""
+        if not any(row):
+            return None
+        cells, bad = [], False
+        for position, (fld, cell) in enumerate(zip(self.fields, row, strict=True), start=1):
+            try:
+                text, fixed = copy_text(fld, cell)
+            except CellError as err:
+                self._error(line, position, cell, str(err))
+                bad = True
+                continue
+            self.stats.fixed += fixed
+            cells.append(text)
+            row[position - 1] = text
+        if bad:
+            return None
+        buffer = io.StringIO()
+        csv.writer(buffer, delimiter=self.delimiter, lineterminator=self._eol).writerow(cells)
+        return buffer.getvalue()
+
+    def file_line(self, copy_line: int) -> int | None:
+        """The file's line for a line number PostgreSQL's COPY reported."""
+        at = bisect.bisect_right(self._marks, (copy_line, float("inf"))) - 1
+        return copy_line + self._marks[at][1] if at >= 0 else None
+
+
+def _quote_inside(row: list[str]) -> bool:
+    """A quote inside a cell: Python's csv read it literally, PostgreSQL would not."""
+    return any('"' in cell for cell in row)

@@ -1,0 +1,72 @@
+"""Celery tasks for seeding and staff uploads: thin wrappers over archive.seeding / upload."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+from celery import shared_task
+
+PROGRESS_EVERY_SECONDS = 0.5
+
+
+def _date(text: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(text) if text else None
+
+
+@shared_task(name="archive.tasks.seed_from_s3")
+def seed_from_s3(
+    date: str | None = None,
+    window_days: int | None = None,
+    full: bool = False,
+    tables: list[str] | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
+) -> list[str]:
+    """Seed this database from the archive; returns the summary lines."""
+    from archive.seeding import seed_run
+
+    result = seed_run(
+        date=_date(date),
+        window_days=window_days,
+        full=full,
+        tables=tables,
+        overwrite=overwrite,
+        dry_run=dry_run,
+    )
+    return result.lines()
+
+
+@shared_task(bind=True, name="archive.tasks.upload_confirm")
+def upload_confirm(
+    self, upload_id: str, date: str | None = None, window_days: int | None = None
+) -> list[str]:
+    """Load a kept staff upload and archive its tables, reporting progress as task state."""
+    from archive.upload import upload_confirm as confirm
+    from archive.upload import upload_window
+
+    window = upload_window(_date(date), window_days)
+    progress = None if self.request.is_eager or not self.request.id else _state_reporter(self)
+    return confirm(upload_id=upload_id, window=window, progress=progress).lines()
+
+
+def _state_reporter(task):
+    last = 0.0
+
+    def report(event) -> None:
+        nonlocal last
+        now = time.monotonic()
+        if now - last < PROGRESS_EVERY_SECONDS:
+            return
+        last = now
+        task.update_state(
+            state="PROGRESS",
+            meta={
+                "table": event.table,
+                "file": event.file,
+                "done": event.done,
+                "total": event.total,
+            },
+        )
+
+    return report

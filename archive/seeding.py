@@ -1,0 +1,126 @@
+"""Seeding this database from the archive: the service behind ``seed_from_s3`` (command, task).
+
+Reference tables load in full, windowed tables only the rows whose date lies in
+[date − N, date + N] (feedback follows its appointment); ``full`` loads everything. Rows the
+database lacks are inserted; rows it holds are kept (a live database is newer than its
+archive) unless ``overwrite``. Nothing is ever deleted. The run records what it loaded and
+adopts the archive's ``database_id`` (DESIGN.md, "The archive never loses a row").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
+
+from .engine import LoadResult, ProgressCallback, run_load
+from .loading import TableCounts
+from .manifest import manifest_read
+from .models import ArchiveIdentity, SeedLoad
+from .sources import Window, archive_sources
+from .tables import TableSpec
+from .tables import tables as registry_tables
+
+
+@dataclass
+class SeedResult(LoadResult):
+    manifest_database_id: str | None = None
+
+    def lines(self) -> list[str]:
+        lines = super().lines()
+        if self.manifest_database_id and not self.dry_run:
+            lines.append(
+                _("Database ID adopted from the archive: %(id)s")
+                % {"id": self.manifest_database_id}
+            )
+        return lines
+
+
+def seed_run(
+    *,
+    date: dt.date | None = None,
+    window_days: int | None = None,
+    full: bool = False,
+    tables: list[str] | None = None,
+    overwrite: bool = False,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> SeedResult:
+    """Load the archive into this database, all or nothing; see the module docstring."""
+    specs = registry_tables(tables)
+    window = None if full else _window(date, window_days)
+    manifest = manifest_read()
+    plan = archive_sources(specs, manifest, window)
+    if not any(plan.values()):
+        raise DomainError(
+            _("The archive holds no file for %(tables)s: nothing to seed from.")
+            % {"tables": ", ".join(s.name for s in specs)}
+        )
+    result = run_load(
+        specs,
+        plan,
+        window=window,
+        overwrite=overwrite,
+        dry_run=dry_run,
+        progress=progress,
+        after=partial(_record, specs, window, manifest),
+    )
+    database_id = _manifest_id(manifest)
+    adopted = str(database_id) if database_id else None
+    return SeedResult(result.tables, result.window, result.dry_run, adopted)
+
+
+def _window(date: dt.date | None, window_days: int | None) -> Window:
+    days = settings.SEED_WINDOW_DAYS if window_days is None else window_days
+    if days < 0:
+        raise DomainError(_("The window cannot have a negative number of days."))
+    return Window.around(date or timezone.localdate(), days)
+
+
+def _manifest_id(manifest: dict[str, Any] | None) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str((manifest or {})["database_id"]))
+    except (KeyError, ValueError):
+        return None
+
+
+def _record(
+    specs: list[TableSpec],
+    window: Window | None,
+    manifest: dict[str, Any] | None,
+    results: list[TableCounts],
+) -> None:
+    """Write down what was loaded (per table: full or the window), and adopt the archive."""
+    now = timezone.now()
+    database_id = _manifest_id(manifest)
+    last_run = (manifest or {}).get("last_run") or {}
+    finished_at = str(last_run.get("finished_at") or "")[:40]
+    for spec, counts in zip(specs, results, strict=True):
+        if not counts.files:
+            continue
+        full = window is None or not spec.windowed
+        SeedLoad.objects.update_or_create(
+            table=spec.name,
+            full=full,
+            window_start=None if full else window.start,
+            window_end=None if full else window.end,
+            defaults={
+                "loaded_at": now,
+                "source": ", ".join(counts.files)[:500],
+                "manifest_database_id": database_id,
+                "manifest_finished_at": finished_at,
+            },
+        )
+    if database_id is not None:
+        identity = ArchiveIdentity.current()
+        identity.database_id = database_id
+        identity.adopted_at = now
+        identity.save(update_fields=["database_id", "adopted_at"])

@@ -1,0 +1,141 @@
+"""Which files hold a table: the manifest's (only the months a window touches), else a single file.
+
+DESIGN.md, "Storage layout": when the manifest lists a table, its files are the table's
+archive copy; otherwise the original system's ``data/<Table>.csv`` is, matched to the table
+by file name case-insensitively. A ``data/*.csv`` named after no table is an error.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from .errors import LoadError, RowError
+from .storage import archive_storage
+from .streams import storage_chunks
+from .tables import TABLES, TableSpec
+
+_MONTH_FILE = re.compile(r"(\d{4}-\d\d)\.csv")
+
+
+@dataclass(frozen=True)
+class Window:
+    """The inclusive date window [start, end] of a windowed seed."""
+
+    start: dt.date
+    end: dt.date
+
+    @classmethod
+    def around(cls, day: dt.date, days: int) -> Window:
+        return cls(day - dt.timedelta(days=days), day + dt.timedelta(days=days))
+
+    def months(self) -> set[str]:
+        months, day = set(), self.start.replace(day=1)
+        while day <= self.end:
+            months.add(f"{day:%Y-%m}")
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+        return months
+
+    def dates(self) -> frozenset[str]:
+        """The window's days as ISO text: a streamed date cell is kept by one set lookup."""
+        days = (self.end - self.start).days + 1
+        return frozenset((self.start + dt.timedelta(days=n)).isoformat() for n in range(days))
+
+    def __str__(self) -> str:
+        return f"{self.start.isoformat()} … {self.end.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """One file to read: its name (as errors show it), size if known, and how to open it."""
+
+    name: str
+    size: int | None
+    open: Callable[[], Iterator[bytes]]
+
+
+def table_for_file(path: str) -> TableSpec | None:
+    """The table a file is named after: ``Customer.csv``, or ``appointment/2025-01.csv``."""
+    stem, extension = posixpath.splitext(posixpath.basename(path))
+    if extension.lower() != ".csv":
+        return None
+    names = {spec.name: spec for spec in TABLES}
+    parent = posixpath.basename(posixpath.dirname(path)).lower()
+    if _MONTH_FILE.fullmatch(posixpath.basename(path)) and parent in names:
+        return names[parent]
+    return names.get(stem.lower())
+
+
+def unknown_table(name: str) -> RowError:
+    known = ", ".join(spec.name for spec in TABLES)
+    reason = _("a file for an unknown table; tables are: %(known)s") % {"known": known}
+    return RowError(name, None, None, None, None, reason)
+
+
+def _opener(key: str) -> Callable[[], Iterator[bytes]]:
+    return lambda: storage_chunks(archive_storage(), key)[0]
+
+
+def archive_sources(
+    specs: list[TableSpec], manifest: dict[str, Any] | None, window: Window | None
+) -> dict[str, list[Source]]:
+    """The files to read for each table, in the order to read them."""
+    listed = (manifest or {}).get("tables") or {}
+    plan: dict[str, list[Source]] = {}
+    singles: dict[str, Source] | None = None
+    for spec in specs:
+        entry = listed.get(spec.name)
+        if isinstance(entry, dict) and isinstance(entry.get("files"), dict):
+            plan[spec.name] = _manifest_files(spec, entry["files"], window)
+            continue
+        if singles is None:
+            singles = _single_files()
+        plan[spec.name] = [singles[spec.name]] if spec.name in singles else []
+    return plan
+
+
+def _manifest_files(spec: TableSpec, files: dict, window: Window | None) -> list[Source]:
+    months = window.months() if window is not None and spec.windowed else None
+    sources = []
+    for key in sorted(files):
+        month = _MONTH_FILE.fullmatch(posixpath.basename(key))
+        if months is not None and month and month.group(1) not in months:
+            continue
+        info = files[key] if isinstance(files[key], dict) else {}
+        sources.append(Source(key, info.get("bytes"), _opener(key)))
+    return sources
+
+
+def _single_files() -> dict[str, Source]:
+    """The original system's ``data/<Table>.csv`` files, by table."""
+    storage = archive_storage()
+    try:
+        _dirs, names = storage.listdir("data")
+    except FileNotFoundError:  # a local archive folder without data/
+        return {}
+    found: dict[str, Source] = {}
+    errors = []
+    for name in sorted(names):
+        key = f"data/{name}"
+        if not name.lower().endswith(".csv"):
+            continue
+        spec = table_for_file(key)
+        if spec is None:
+            errors.append(unknown_table(key))
+        elif spec.name in found:
+            reason = _("a second file for table %(table)s (the first is %(first)s)") % {
+                "table": spec.name,
+                "first": found[spec.name].name,
+            }
+            errors.append(RowError(key, None, None, None, None, reason))
+        else:
+            found[spec.name] = Source(key, storage.size(key), _opener(key))
+    if errors:
+        raise LoadError(errors)
+    return found

@@ -1,0 +1,202 @@
+"""Staff uploads: CSV files (or a ZIP of them) kept in the archive, previewed, then loaded.
+
+An upload is kept as received under ``uploads/<UTC timestamp>/`` in the archive storage,
+and every later step reads it from there (on Lambda, the preview and the confirmation may
+reach different instances). The preview is a dry run of the same load; confirming loads it
+all or nothing as an upsert (an upload is newer than the database), then archives its
+tables, so the next scheduled archive cannot overwrite it with an older copy.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+import re
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
+from django.utils.text import get_valid_filename
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
+
+from .engine import LoadResult, ProgressCallback, run_load
+from .errors import LoadError, RowError
+from .sources import Source, Window, table_for_file, unknown_table
+from .storage import archive_storage
+from .streams import file_chunks, storage_chunks
+from .tables import tables as registry_tables
+
+UPLOAD_PREFIX = "uploads"
+UPLOAD_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
+PREVIEW_MAX_ERRORS = 1000  # "every error", within reason for a 50 MB file
+
+
+@dataclass(frozen=True)
+class Upload:
+    id: str
+    files: list[str]
+    bytes: int
+
+
+def upload_receive(*, files: list[UploadedFile]) -> Upload:
+    """Check names and sizes, then keep the files as received; nothing is loaded yet."""
+    if not files:
+        raise DomainError(_("Choose at least one CSV or ZIP file."))
+    limit = settings.ARCHIVE_UPLOAD_MAX_BYTES
+    names = [get_valid_filename(posixpath.basename(f.name or "")) for f in files]
+    if len(set(names)) != len(names):
+        raise DomainError(_("Two files have the same name; upload each table once."))
+    for uploaded in files:
+        _check(uploaded, limit)
+    upload_id = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    storage = archive_storage()
+    keys = []
+    for uploaded, name in zip(files, names, strict=True):
+        uploaded.seek(0)
+        keys.append(storage.save(f"{UPLOAD_PREFIX}/{upload_id}/{name}", uploaded))
+    return Upload(upload_id, keys, sum(f.size for f in files))
+
+
+def _check(uploaded: UploadedFile, limit: int) -> None:
+    name = uploaded.name or ""
+    if uploaded.size > limit:
+        raise DomainError(
+            _("%(name)s is larger than the limit of %(mb)d MB.")
+            % {"name": name, "mb": limit // (1 << 20)}
+        )
+    if name.lower().endswith(".zip"):
+        try:
+            with zipfile.ZipFile(uploaded) as archive:
+                members = _members(archive)
+        except zipfile.BadZipFile:
+            raise DomainError(_("%(name)s is not a ZIP file.") % {"name": name}) from None
+        if not members:
+            raise DomainError(_("%(name)s holds no CSV file.") % {"name": name})
+        for member in members:
+            if member.file_size > limit:
+                raise DomainError(
+                    _("%(name)s in %(zip)s is larger than the limit of %(mb)d MB.")
+                    % {"name": member.filename, "zip": name, "mb": limit // (1 << 20)}
+                )
+            _table_of(member.filename)
+        return
+    _table_of(name)
+
+
+def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
+    """The CSV files of a ZIP, without folders and the clutter some zip tools add."""
+    return [
+        m
+        for m in archive.infolist()
+        if not m.is_dir()
+        and not m.filename.startswith("__MACOSX/")
+        and not posixpath.basename(m.filename).startswith(".")
+        and m.filename.lower().endswith(".csv")
+    ]
+
+
+def _table_of(name: str) -> str:
+    spec = table_for_file(name)
+    if spec is None:
+        raise DomainError(str(unknown_table(name)))
+    return spec.name
+
+
+def upload_files(upload_id: str) -> list[str]:
+    """The kept files of an upload (their storage keys)."""
+    if not UPLOAD_ID.fullmatch(upload_id):
+        raise DomainError(_("No such upload."))
+    storage = archive_storage()
+    try:
+        _dirs, names = storage.listdir(f"{UPLOAD_PREFIX}/{upload_id}")
+    except FileNotFoundError:
+        names = []
+    if not names:
+        raise DomainError(_("No such upload."))
+    return [f"{UPLOAD_PREFIX}/{upload_id}/{name}" for name in sorted(names)]
+
+
+def upload_size(upload_id: str) -> int:
+    """The bytes an upload holds (decides whether confirming runs in a Celery task)."""
+    storage = archive_storage()
+    return sum(storage.size(key) for key in upload_files(upload_id))
+
+
+@contextmanager
+def _upload_plan(upload_id: str) -> Iterator[dict[str, list[Source]]]:
+    """The kept files by table; a ZIP is fetched to a temporary file to read its members."""
+    storage = archive_storage()
+    plan: dict[str, list[Source]] = {}
+    errors: list[RowError] = []
+    with ExitStack() as stack:
+        for key in upload_files(upload_id):
+            if key.lower().endswith(".zip"):
+                local = stack.enter_context(tempfile.TemporaryFile())
+                for chunk in storage_chunks(storage, key)[0]:
+                    local.write(chunk)
+                local.seek(0)
+                archive = stack.enter_context(zipfile.ZipFile(local))
+                for member in _members(archive):
+                    source = Source(
+                        f"{key}:{member.filename}",
+                        member.file_size,
+                        lambda a=archive, m=member: file_chunks(a.open(m)),
+                    )
+                    _add(plan, errors, member.filename, source)
+            else:
+                source = Source(key, storage.size(key), lambda k=key: storage_chunks(storage, k)[0])
+                _add(plan, errors, key, source)
+        if errors:
+            raise LoadError(errors)
+        yield plan
+
+
+def _add(plan: dict, errors: list, name: str, source: Source) -> None:
+    spec = table_for_file(name)
+    if spec is None:
+        errors.append(unknown_table(source.name))
+    else:
+        plan.setdefault(spec.name, []).append(source)
+
+
+def upload_window(date: dt.date | None, window_days: int | None) -> Window | None:
+    """An upload loads every row unless staff give a date (then the seed's window rule)."""
+    if date is None:
+        return None
+    return Window.around(date, settings.SEED_WINDOW_DAYS if window_days is None else window_days)
+
+
+def upload_preview(*, upload_id: str, window: Window | None = None) -> LoadResult:
+    """What confirming would do, per table (new, changed, unchanged, outside the window)."""
+    return _load(upload_id, window, dry_run=True, max_errors=PREVIEW_MAX_ERRORS)
+
+
+def upload_load(
+    *, upload_id: str, window: Window | None = None, progress: ProgressCallback | None = None
+) -> LoadResult:
+    """Load the upload, all or nothing; rows it holds replace the database's."""
+    return _load(upload_id, window, dry_run=False, progress=progress)
+
+
+def upload_confirm(
+    *, upload_id: str, window: Window | None = None, progress: ProgressCallback | None = None
+) -> LoadResult:
+    """Load the upload, then archive its tables so the archive copy matches the database."""
+    from archive.services import archive_run  # the archive issue's service
+
+    result = upload_load(upload_id=upload_id, window=window, progress=progress)
+    archive_run(tables=[counts.table for counts in result.tables if counts.files])
+    return result
+
+
+def _load(upload_id: str, window: Window | None, **options) -> LoadResult:
+    with _upload_plan(upload_id) as plan:
+        specs = registry_tables(list(plan))
+        return run_load(specs, plan, window=window, overwrite=True, **options)
