@@ -22,6 +22,8 @@ BATCH_ROWS = 500
 
 
 class BatchLoader:
+    checks_types = False
+
     def __init__(self, *, overwrite: bool):
         self.overwrite = overwrite
         self.inserted_into: list[TableSpec] = []

@@ -93,8 +93,16 @@ def run_load(
                 if not sources:
                     continue
                 row_filter, collect = _filters(spec, window, names, kept_keys)
-                files = _open(spec, sources, errors, row_filter, collect, progress, kept_keys)
                 active = ValidatingSink() if errors else loader
+                files = _open(
+                    spec,
+                    sources,
+                    errors,
+                    (row_filter, collect),
+                    progress,
+                    kept_keys,
+                    exact=not active.checks_types,
+                )
                 expected = sum(s.size or 0 for s in sources)
                 active.load(spec, files, counts, expected_bytes=expected)
             errors.check()
@@ -117,16 +125,18 @@ def _open(
     spec: TableSpec,
     sources: list[Source],
     errors: ErrorLog,
-    row_filter: RowFilter | None,
-    collect: str | None,
+    filters: tuple[RowFilter | None, str | None],
     progress: ProgressCallback | None,
     kept_keys: dict[str, set[str]],
+    *,
+    exact: bool,
 ) -> Iterator[CsvFile]:
     """Open the files one after another (each starts downloading only when its turn comes)."""
+    row_filter, collect = filters
     for source in sources:
         on_bytes = _counter(spec.name, source, progress) if progress else None
         csv_file = CsvFile(
-            spec, source.name, source.open(), errors, row_filter, collect, on_bytes=on_bytes
+            spec, source.name, source.open(), errors, row_filter, collect, on_bytes, exact
         )
         yield csv_file
         if collect:

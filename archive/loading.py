@@ -38,6 +38,10 @@ class TableCounts:
 
 
 class Loader(Protocol):
+    # True when the database reads each cell's type itself and says where it failed (COPY):
+    # then the reader may pass cells on after a quick check instead of decoding them.
+    checks_types: bool
+
     def load(
         self,
         spec: TableSpec,
@@ -53,6 +57,8 @@ class Loader(Protocol):
 
 class ValidatingSink:
     """Reads the files to the end and loads nothing: used once a run has errors."""
+
+    checks_types = False
 
     def load(
         self,

@@ -38,9 +38,15 @@ def _columns(names) -> str:
 
 
 class PgLoader:
+    checks_types = True
+
     def __init__(self, *, overwrite: bool):
         self.overwrite = overwrite
         self.inserted_into: list[TableSpec] = []
+        with connection.cursor() as cursor:
+            # Django's foreign keys are deferred to COMMIT; checked per statement instead,
+            # a missing parent is reported with its file, inside the run.
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
     def load(
         self,

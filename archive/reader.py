@@ -58,6 +58,7 @@ class CsvFile:
     row_filter: RowFilter | None = None
     collect: str | None = None  # a column whose values (of rows kept) are gathered
     on_bytes: Progress | None = None
+    exact: bool = False  # every row through the codec (when no COPY checks types after us)
     fields: list[models.Field] = field(init=False, default_factory=list)
     headers: list[str] = field(init=False, default_factory=list)
     missing: list[models.Field] = field(init=False, default_factory=list)
@@ -149,7 +150,7 @@ class CsvFile:
 
     def _prepare(self) -> None:
         patterns = [fast_pattern(f) for f in self.fields]
-        self._match = re.compile(SEPARATOR.join(patterns), re.DOTALL).fullmatch
+        self._match = re.compile(SEPARATOR.join(patterns) if not self.exact else "(?!)").fullmatch
         self._filter_at = self._filter_match = None
         if self.row_filter is not None:
             self._filter_at = self.columns.index(self.row_filter.column)

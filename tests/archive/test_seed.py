@@ -1,0 +1,267 @@
+"""Seeding from the archive: windows, the load record, idempotence, kept edits, sequences."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+import pytest
+from django.db import connection
+
+from appointments import models as m
+from archive.models import ArchiveIdentity, SeedLoad
+from archive.seeding import seed_run
+from archive.storage import archive_storage
+from tests.archive.archive_files import (
+    DATABASE_ID,
+    FINISHED_AT,
+    csv_text,
+    export_archive,
+    put,
+    snapshot,
+    wipe,
+)
+
+pytestmark = pytest.mark.django_db
+
+DAY = dt.date(2025, 3, 15)
+OFFSETS = range(-3, 4)
+
+
+@pytest.fixture(params=["s3_bucket", "archive_dir"])
+def storage(request):
+    request.getfixturevalue(request.param)
+    return archive_storage()
+
+
+def _business() -> None:
+    """A small business around DAY: slots and appointments on DAY−3 … DAY+3, and two
+    appointments in other months; feedback on DAY−1, DAY, DAY+3 and in February."""
+    customers = [
+        m.Customer.objects.create(
+            customer_id=f"c{n}", full_name=f"Khách {n}", phone_number="0912345678"
+        )
+        for n in range(3)
+    ]
+    first = m.Consultant.objects.create(full_name="Trần Thị Thu", join_date=dt.date(2024, 1, 1))
+    m.Consultant.objects.create(full_name="Lê Văn Nam", join_date=dt.date(2024, 2, 1))
+    program = m.CommunityProgram.objects.create(program_name="Hội thảo", date=DAY)
+    for customer in customers[:2]:
+        m.ProgramParticipant.objects.create(program=program, customer=customer)
+    days = [DAY + dt.timedelta(days=n) for n in OFFSETS]
+    for day in days:
+        m.ConsultantSchedule.objects.create(
+            consultant=first, date=day, start_time=dt.time(9), end_time=dt.time(10)
+        )
+    for n, day in enumerate([*days, dt.date(2025, 2, 10), dt.date(2025, 4, 20)]):
+        appointment = m.Appointment.objects.create(
+            consultant=first, customer=customers[n % 3], date=day, time=dt.time(9)
+        )
+        if day in (
+            DAY - dt.timedelta(days=1),
+            DAY,
+            DAY + dt.timedelta(days=3),
+            dt.date(2025, 2, 10),
+        ):
+            m.AppointmentFeedback.objects.create(appointment=appointment, rating=4.5)
+
+
+@pytest.fixture
+def archived(storage):
+    """The business archived (manifest + monthly files), and the database emptied."""
+    _business()
+    export_archive()
+    wipe()
+    return storage
+
+
+def _counts() -> dict[str, int]:
+    return {name: rows for name, rows in ((k, len(v)) for k, v in snapshot().items())}
+
+
+def test_windowed_seed_loads_reference_tables_in_full_and_only_the_window(archived):
+    result = seed_run(date=DAY, window_days=1)
+
+    assert _counts() == {
+        "customer": 3,
+        "consultant": 2,
+        "communityprogram": 1,
+        "programparticipant": 2,
+        "consultantschedule": 3,
+        "appointment": 3,
+        "appointmentfeedback": 2,
+    }
+    dates = set(m.Appointment.objects.values_list("date", flat=True))
+    assert dates == {DAY - dt.timedelta(days=1), DAY, DAY + dt.timedelta(days=1)}
+    by_table = {t.table: t for t in result.tables}
+    assert (by_table["appointment"].inserted, by_table["appointment"].outside) == (3, 4)
+    assert (by_table["appointmentfeedback"].inserted, by_table["appointmentfeedback"].outside) == (
+        2,
+        1,
+    )
+
+
+def test_window_reads_only_the_months_it_touches(s3_bucket):
+    _business()
+    export_archive()
+    wipe()
+    storage = archive_storage()
+    fetched: list[str] = []
+    storage.connection.meta.client.meta.events.register(
+        "before-parameter-build.s3.GetObject", lambda params, **kw: fetched.append(params["Key"])
+    )
+
+    seed_run(date=DAY, window_days=1)
+    monthly = sorted(k for k in fetched if k.count("/") == 2)
+    assert monthly == [
+        "data/appointment/2025-03.csv",
+        "data/appointmentfeedback/2025-03.csv",
+        "data/consultantschedule/2025-03.csv",
+    ]
+    fetched.clear()
+    seed_run(date=dt.date(2025, 3, 31), window_days=1)  # touches March and April
+    assert sorted(k for k in fetched if k.startswith("data/appointment/")) == [
+        "data/appointment/2025-03.csv",
+        "data/appointment/2025-04.csv",
+    ]
+
+
+def test_windowed_seed_from_the_original_single_files(storage):
+    put(
+        "data/Customer.csv",
+        csv_text(
+            ["CustomerID", "FullName", "PhoneNumber", "CreatedAt", "IsDisabled"],
+            [["c1", "An", "912345678", "2025-01-02 08:00:00", "TRUE"]],
+        ),
+    )
+    put(
+        "data/consultant.csv",
+        csv_text(["ConsultantID", "FullName", "JoinDate"], [["7", "Thu", "2024-01-01"]]),
+    )
+    header = ["AppointmentID", "ConsultantID", "CustomerID", "Date", "Time", "Status", "MeetingURL"]
+    rows = [
+        [str(n + 10), "7", "c1", (DAY + dt.timedelta(days=n)).isoformat(), "09:00", "pending", ""]
+        for n in OFFSETS
+    ]
+    put("data/Appointment.csv", csv_text(header, rows))
+    put(
+        "data/AppointmentFeedback.csv",
+        csv_text(
+            ["AppointmentID", "Rating", "CustomerFeedback"],
+            [["9", "5", "x"], ["10", "4", "y"], ["12", "3", ""]],
+        ),
+    )
+
+    result = seed_run(date=DAY)  # SEED_WINDOW_DAYS = 1
+
+    assert sorted(m.Appointment.objects.values_list("appointment_id", flat=True)) == [9, 10, 11]
+    assert sorted(m.AppointmentFeedback.objects.values_list("appointment_id", flat=True)) == [9, 10]
+    customer = m.Customer.objects.get()
+    assert (customer.phone_number, customer.is_disabled) == ("0912345678", True)
+    assert customer.created_at == dt.datetime(2025, 1, 2, 1, tzinfo=dt.UTC)  # 08:00 in Hanoi
+    by_table = {t.table: t for t in result.tables}
+    assert by_table["customer"].fixed == 1
+    assert by_table["appointment"].outside == 4
+    assert by_table["appointmentfeedback"].outside == 1
+
+
+def test_load_record_after_windowed_repeated_and_full_seeds(archived):
+    seed_run(date=DAY, window_days=1)
+    record = {(s.table, s.full, s.window_start, s.window_end) for s in SeedLoad.objects.all()}
+    window = (DAY - dt.timedelta(days=1), DAY + dt.timedelta(days=1))
+    assert record == {
+        ("customer", True, None, None),
+        ("consultant", True, None, None),
+        ("communityprogram", True, None, None),
+        ("programparticipant", True, None, None),
+        ("consultantschedule", False, *window),
+        ("appointment", False, *window),
+        ("appointmentfeedback", False, *window),
+    }
+    load = SeedLoad.objects.get(table="appointment")
+    assert (str(load.manifest_database_id), load.manifest_finished_at) == (DATABASE_ID, FINISHED_AT)
+    assert load.source == "data/appointment/2025-03.csv"
+    assert str(ArchiveIdentity.current().database_id) == DATABASE_ID
+
+    seed_run(date=DAY, window_days=1)  # the same window again: recorded once
+    assert SeedLoad.objects.count() == 7
+    seed_run(date=dt.date(2025, 2, 10), window_days=0)  # another window adds to the record
+    assert SeedLoad.objects.filter(table="appointment").count() == 2
+    seed_run(full=True)
+    assert SeedLoad.objects.filter(table="appointment", full=True).count() == 1
+    assert _counts()["appointment"] == 9
+
+
+def test_seeding_twice_gives_the_same_database(archived):
+    seed_run(full=True)
+    first = snapshot()
+    second = seed_run(full=True)
+    assert snapshot() == first
+    assert all(t.inserted == 0 and t.updated == 0 for t in second.tables)
+
+
+def test_an_edited_row_survives_a_later_seed_and_overwrite_restores_it(archived):
+    seed_run(date=DAY, window_days=1)
+    m.Customer.objects.filter(customer_id="c1").update(full_name="Sửa bởi nhân viên")
+    appointment = m.Appointment.objects.get(date=DAY)
+    appointment.status = "confirmed"
+    appointment.save()
+
+    seed_run(date=DAY, window_days=1)
+    assert m.Customer.objects.get(customer_id="c1").full_name == "Sửa bởi nhân viên"
+    assert m.Appointment.objects.get(date=DAY).status == "confirmed"
+
+    result = seed_run(date=DAY, window_days=1, overwrite=True)
+    assert m.Customer.objects.get(customer_id="c1").full_name == "Khách 1"
+    assert m.Appointment.objects.get(date=DAY).status == "pending"
+    by_table = {t.table: t for t in result.tables}
+    assert by_table["customer"].updated == 1
+    assert by_table["appointment"].updated == 1
+
+
+def test_seed_never_deletes_rows_the_archive_lacks(archived):
+    own = m.Customer.objects.create(customer_id="only-here", full_name="Mới")
+    seed_run(full=True, overwrite=True)
+    assert m.Customer.objects.filter(pk=own.pk).exists()
+
+
+def test_sequences_are_reset_so_the_admin_can_insert(storage):
+    high = 10**6
+    put(
+        "data/Consultant.csv",
+        csv_text(["ConsultantID", "FullName", "JoinDate"], [[str(high), "Thu", "2024-01-01"]]),
+    )
+
+    seed_run(full=True)
+
+    added = m.Consultant.objects.create(full_name="Mới", join_date=dt.date(2025, 1, 1))
+    assert added.pk == high + 1
+
+
+def test_dry_run_reports_what_it_would_load_and_writes_nothing(archived):
+    before = snapshot()
+    result = seed_run(date=DAY, window_days=1, dry_run=True)
+    assert snapshot() == before
+    assert not SeedLoad.objects.exists()
+    assert {t.table: t.inserted for t in result.tables}["appointment"] == 3
+    assert ArchiveIdentity.current().database_id != uuid.UUID(DATABASE_ID)
+
+
+@pytest.mark.postgres
+def test_a_big_load_into_an_empty_table_rebuilds_its_indexes_and_keys(archived, monkeypatch):
+    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+    with connection.cursor() as cursor:
+        before = _definitions(cursor)
+        seed_run(full=True)
+        assert _definitions(cursor) == before
+    assert _counts()["appointment"] == 9
+
+
+def _definitions(cursor) -> list[tuple]:
+    cursor.execute(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+        "WHERE conrelid::regclass::text LIKE 'appointments_%%' UNION ALL "
+        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'appointments_%%' "
+        "ORDER BY 1, 2, 3"
+    )
+    return cursor.fetchall()
