@@ -62,8 +62,8 @@ def fast_pattern(field: models.Field) -> str:
         pattern = _FLOAT
     elif isinstance(target, models.IntegerField | models.AutoField):
         pattern = _INTEGER
-    elif isinstance(target, models.CharField):  # a key held as text: decode strips it
-        pattern = r"[^\x1f\s](?:[^\x1f]*[^\x1f\s])?"
+    elif isinstance(target, models.CharField):  # another table's text key, exact
+        pattern = r"[^\x1f]+"
     else:
         return "(?!)"
     return f"(?:{pattern})?" if field.null else pattern

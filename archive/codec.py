@@ -127,7 +127,8 @@ def decode(field: models.Field, cell: str) -> Cell:
             return Cell(int(text))
         except ValueError:
             raise CellError("not a whole number") from None
-    return Cell(text)
+    # A text key of another table is exact, as that table's key is (is_text: not stripped).
+    return Cell(cell if field.is_relation else text)
 
 
 def normalize(field: models.Field, cell: str) -> tuple[str, bool]:

@@ -261,7 +261,8 @@ def _definitions(cursor) -> list[tuple]:
     cursor.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid::regclass::text LIKE 'appointments_%%' UNION ALL "
-        "SELECT tablename, indexname, indexdef FROM pg_indexes WHERE tablename LIKE 'appointments_%%' "
+        "SELECT tablename, indexname, indexdef FROM pg_indexes "
+        "WHERE tablename LIKE 'appointments_%%' "
         "ORDER BY 1, 2, 3"
     )
     return cursor.fetchall()

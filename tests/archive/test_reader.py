@@ -1,0 +1,176 @@
+"""The streaming CSV reader: encodings, dialects, original headers, repairs and errors."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from archive.errors import ErrorLog, TooManyErrors
+from archive.reader import CsvFile, RowFilter
+from archive.tables import table
+
+pytestmark = pytest.mark.django_db
+
+ORIGINAL = "CustomerID,FullName,PhoneNumber,IsDisabled,Notes"
+
+
+def _read(text: str, *, encoding="utf-8-sig", name="customer", chunk=7, **options):
+    """Read ``text`` as the named table's file, fed in small chunks; returns (file, rows, log)."""
+    data = text.encode(encoding)
+    chunks = iter([data[i : i + chunk] for i in range(0, len(data), chunk)])
+    log = ErrorLog(options.pop("limit", 20))
+    csv_file = CsvFile(table(name), f"data/{name}.csv", chunks, log, **options)
+    out = "".join(csv_file.records(batch_rows=2))
+    rows = list(csv.reader(io.StringIO(out, newline=""), delimiter=csv_file.delimiter))
+    return csv_file, rows, log
+
+
+@pytest.mark.parametrize(
+    ("encoding", "eol", "separator"),
+    [
+        ("utf-8-sig", "\r\n", ","),  # Excel's "CSV UTF-8"
+        ("utf-8", "\n", ","),  # no BOM
+        ("utf-16", "\r\n", "\t"),  # Excel's "Unicode text"
+        ("utf-16", "\n", ","),
+    ],
+)
+def test_encodings_line_ends_and_original_headers_read_the_same(encoding, eol, separator):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=separator, lineterminator=eol)
+    writer.writerow(ORIGINAL.split(","))
+    writer.writerow(["c1", "Nguyễn Văn An", "0912345678", "TRUE", ""])
+    writer.writerow(["c2", "Trần, Bình", "", "0", "hai\ndòng"])
+    text = buffer.getvalue()
+
+    csv_file, rows, log = _read(text, encoding=encoding)
+
+    assert not log
+    assert csv_file.columns == ["customer_id", "full_name", "phone_number", "is_disabled", "notes"]
+    assert [f.attname for f in csv_file.missing] == ["email", "date_of_birth", "created_at"]
+    assert [r[:3] for r in rows] == [
+        ["c1", "Nguyễn Văn An", "0912345678"],
+        ["c2", "Trần, Bình", ""],
+    ]
+    assert rows[1][4].replace("\r\n", "\n") == "hai\ndòng"
+    assert csv_file.stats.rows == 2
+
+
+def test_headers_match_in_any_case_and_spelling():
+    csv_file, _rows, log = _read("customerid,FULLNAME,full_name_x\r\n", chunk=100)
+    assert [e.header for e in log.errors] == ["full_name_x"]
+    assert csv_file.columns == ["customer_id", "full_name"]
+
+
+def test_phone_cells_are_repaired_and_counted():
+    rows = ["c1,An,912345678,0,", 'c2,Bình,"=""0987654321""",0,', "c3,Chi,0912000111,0,"]
+    text = "\r\n".join([ORIGINAL, *rows, ""])
+    csv_file, rows, log = _read(text)
+    assert not log
+    assert [r[2] for r in rows] == ["0912345678", "0987654321", "0912000111"]
+    assert csv_file.stats.fixed == 2
+
+
+def test_the_excel_escape_is_undone_and_text_kept_exactly():
+    text = f"{ORIGINAL}\r\nc1,An,,0,'=1+1\r\nc2,Bình,,0,''=x\r\nc3,Chi,,0,'không phải công thức\r\n"
+    _file, rows, log = _read(text)
+    assert not log
+    assert [r[4] for r in rows] == ["=1+1", "'=x", "'không phải công thức"]
+
+
+def test_a_quote_inside_an_unquoted_cell_stays_a_quote():
+    # Python's csv reads it literally; PostgreSQL's COPY would start a quoted field there.
+    _file, rows, log = _read(f'{ORIGINAL}\r\nc1,Nguyễn "Tí" An,,0,x\r\n')
+    assert not log
+    assert rows == [["c1", 'Nguyễn "Tí" An', "", "false", "x"]]
+
+
+def test_lenient_values_are_rewritten_in_canonical_form():
+    text = "CustomerID,FullName,CreatedAt,IsDisabled\r\nc1,An, 2025-01-02T08:00 ,yes\r\n"
+    _file, rows, log = _read(text)
+    assert not log
+    assert rows[0][2:] == ["2025-01-02 01:00:00+00:00", "true"]
+
+
+def test_blank_lines_and_empty_rows_are_skipped():
+    _file, rows, log = _read(f"{ORIGINAL}\r\n\r\nc1,An,,0,\r\n,,,,,\r\n")
+    assert not log
+    assert [r[0] for r in rows] == ["c1"]
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "reason"),
+    [
+        (
+            f"{ORIGINAL}\r\nc1,An,,sai,\r\n",
+            ("data/customer.csv", 2, 4, "IsDisabled", "sai"),
+            "not a boolean",
+        ),
+        (f"{ORIGINAL}\r\nc1,,,0,\r\n", ("data/customer.csv", 2, 2, "FullName", ""), "required"),
+        (f"{ORIGINAL}\r\nc1,An,,0\r\n", ("data/customer.csv", 2, None, None, None), "4 cells"),
+        (
+            "CustomerID,FullName,CreatedAt\r\nc1,An,hôm qua\r\n",
+            ("data/customer.csv", 2, 3, "CreatedAt", "hôm qua"),
+            "timestamp",
+        ),
+        (
+            "CustomerID,Nickname\r\n",
+            ("data/customer.csv", 1, 2, "Nickname", "Nickname"),
+            "unknown column",
+        ),
+        ("FullName\r\n", ("data/customer.csv", 1, None, None, "customer_id"), "missing required"),
+        ("", ("data/customer.csv", 1, None, None, None), "empty file"),
+    ],
+)
+def test_errors_say_file_line_column_value_and_reason(text, place, reason):
+    _file, rows, log = _read(text)
+    assert rows == []
+    error = log.errors[0]
+    assert (error.file, error.line, error.column, error.header, error.value) == place
+    assert reason in error.reason
+
+
+def test_bytes_that_are_not_text_are_an_error_not_a_crash():
+    data = (ORIGINAL + "\r\nc1,An,,0,").encode() + b"\xff\xfe\xfa\r\n"
+    log = ErrorLog()
+    csv_file = CsvFile(table("customer"), "x.csv", iter([b"\xef\xbb\xbf" + data]), log)
+    list(csv_file.records())
+    assert "not UTF-8" in log.errors[0].reason
+
+
+def test_reading_stops_after_the_error_limit():
+    rows = "".join(f"c{n},An,,sai,\r\n" for n in range(5))
+    with pytest.raises(TooManyErrors):
+        _read(f"{ORIGINAL}\r\n{rows}", limit=3)
+
+
+def test_the_window_filter_looks_at_the_date_cell_and_counts_the_rest():
+    header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status"
+    body = "".join(
+        f"{n},1,c1,{day},09:00,pending\r\n"
+        for n, day in enumerate(["2025-03-14", "2025-3-15", "2025-03-16", "2025-03-17"], start=1)
+    )
+    window = RowFilter("date", frozenset({"2025-03-15", "2025-03-16"}).__contains__)
+    csv_file, rows, log = _read(
+        f"{header}\r\n{body}", name="appointment", row_filter=window, collect="appointment_id"
+    )
+    assert not log
+    assert [r[0] for r in rows] == ["2", "3"]
+    assert rows[0][3] == "2025-03-15"  # rewritten canonically before it was compared
+    assert csv_file.stats.outside == 2
+    assert csv_file.collected == {"2", "3"}
+
+
+def test_copy_line_numbers_map_back_to_file_lines():
+    header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
+    body = (
+        "1,1,c1,2025-03-14,09:00,pending,\r\n"  # line 2: outside
+        '2,1,c1,2025-03-15,09:00,pending,"a\r\nb"\r\n'  # lines 3-4: COPY lines 1-2
+        "3,1,c1,2025-03-20,09:00,pending,\r\n"  # line 5: outside
+        "4,1,c1,2025-03-15,10:00,pending,\r\n"  # line 6: COPY line 3
+    )
+    window = RowFilter("date", frozenset({"2025-03-15"}).__contains__)
+    csv_file, rows, _log = _read(f"{header}\r\n{body}", name="appointment", row_filter=window)
+    assert [r[0] for r in rows] == ["2", "4"]
+    assert [csv_file.file_line(n) for n in (1, 2, 3)] == [3, 4, 6]
