@@ -1,0 +1,194 @@
+"""Staff uploads in the admin: permission, kept as received, preview, load, archive."""
+
+from __future__ import annotations
+
+import importlib.util
+import io
+import time
+import zipfile
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from appointments import models as m
+from archive.errors import LoadError
+from archive.storage import archive_storage
+from archive.upload import upload_load, upload_receive
+from tests.archive.archive_files import csv_text, snapshot
+
+pytestmark = pytest.mark.django_db
+
+UPLOAD_URL = "/admin/archive/seedload/upload/"
+CUSTOMERS = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
+needs_exporter = pytest.mark.skipif(
+    importlib.util.find_spec("archive.services") is None,
+    reason="confirming archives via archive.services.archive_run (archive issue), not merged yet",
+)
+
+
+@pytest.fixture
+def shop(s3_bucket):
+    m.Customer.objects.create(customer_id="c1", full_name="An", phone_number="0912345678")
+    m.Customer.objects.create(customer_id="c2", full_name="Bình", phone_number="0912000111")
+    consultant = m.Consultant.objects.create(
+        consultant_id=3, full_name="Thu", join_date="2024-01-01"
+    )
+    return consultant
+
+
+def _customers_csv() -> bytes:
+    rows = [
+        ["c1", "An (sửa)", "0912345678", "0"],
+        ["c2", "Bình", "912000111", "0"],
+        ["c3", "Chi", "", "1"],
+    ]
+    return csv_text(CUSTOMERS, rows).encode("utf-8-sig")
+
+
+def _appointments_csv() -> bytes:
+    header = ["AppointmentID", "ConsultantID", "CustomerID", "Date", "Time", "Status"]
+    rows = [
+        ["1", "3", "c1", "2025-03-15", "09:00", "pending"],
+        ["2", "3", "c2", "2025-06-01", "09:00", "pending"],
+    ]
+    return csv_text(header, rows).encode("utf-8-sig")
+
+
+def _post(client, *files, **data):
+    uploads = [SimpleUploadedFile(name, content) for name, content in files]
+    return client.post(UPLOAD_URL, {"files": uploads, **data})
+
+
+def test_the_upload_page_is_refused_to_a_user_who_is_not_staff(client):
+    user = User.objects.create_user("khach", password="x")
+    client.force_login(user)
+    response = client.get(UPLOAD_URL)
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
+
+
+def test_staff_without_the_upload_permission_are_refused(client, s3_bucket):
+    staff = User.objects.create_user("nhanvien", password="x", is_staff=True)
+    client.force_login(staff)
+    assert client.get(UPLOAD_URL).status_code == 403
+    assert _post(client, ("customer.csv", _customers_csv())).status_code == 403
+    assert not archive_storage().listdir("uploads")[0]
+
+
+def test_an_upload_is_kept_as_received_and_previewed_before_anything_is_written(admin_client, shop):
+    assert admin_client.get(UPLOAD_URL).status_code == 200
+    before = snapshot()
+
+    response = _post(
+        admin_client,
+        ("Customer.csv", _customers_csv()),
+        ("appointment.csv", _appointments_csv()),
+        date="2025-03-15",
+        window_days="1",
+    )
+
+    assert response.status_code == 302
+    preview = admin_client.get(response["Location"])
+    page = preview.content.decode()
+    assert "<tr><td>customer</td><td>1</td><td>1</td><td>1</td><td>0</td><td>1</td></tr>" in page
+    assert "<tr><td>appointment</td><td>1</td><td>0</td><td>0</td><td>1</td><td>0</td></tr>" in page
+    assert snapshot() == before
+    storage = archive_storage()
+    folder = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
+    with storage.open(f"uploads/{folder}/Customer.csv", "rb") as kept:
+        assert kept.read() == _customers_csv()
+
+
+def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, shop):
+    rows = [["c1", "An", "", "sai"], ["c2", "", "", "0"], ["c3", "Chi", "", "0", "thừa"]]
+    response = _post(admin_client, ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "3 errors — nothing can be loaded" in page
+    upload = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
+    for line, column in [("2", "4 (IsDisabled)"), ("3", "2 (FullName)"), ("4", "")]:
+        assert f"<td>uploads/{upload}/customer.csv</td><td>{line}</td><td>{column}</td>" in page
+    assert "Load into the database" not in page
+
+
+def test_a_file_named_after_no_table_is_refused_and_nothing_kept(admin_client, s3_bucket):
+    response = _post(admin_client, ("khach_hang.csv", b"CustomerID\r\nc1\r\n"))
+    assert response.status_code == 200
+    assert "a file for an unknown table" in response.content.decode()
+    assert archive_storage().listdir("uploads") == ([], [])
+
+
+def test_a_file_over_the_size_limit_is_refused(admin_client, s3_bucket, settings):
+    settings.ARCHIVE_UPLOAD_MAX_BYTES = 64
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    assert "larger than the limit" in response.content.decode()
+    assert archive_storage().listdir("uploads") == ([], [])
+
+
+def test_a_zip_of_csv_files_is_previewed_from_its_kept_copy(admin_client, shop):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as bundle:
+        bundle.writestr("export/Customer.csv", _customers_csv())
+        bundle.writestr("export/appointment/2025-03.csv", _appointments_csv())
+        bundle.writestr("__MACOSX/export/._Customer.csv", b"junk")
+    response = _post(admin_client, ("bundle.zip", buffer.getvalue()))
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "<tr><td>customer</td><td>1</td><td>1</td><td>1</td>" in page
+    assert "<tr><td>appointment</td><td>2</td><td>0</td><td>0</td><td>0</td>" in page
+
+
+def test_loading_reads_the_kept_upload_and_is_all_or_nothing(shop):
+    upload = upload_receive(files=[SimpleUploadedFile("customer.csv", _customers_csv())])
+    # Another request (perhaps another Lambda instance) knows only the upload's id.
+    result = upload_load(upload_id=upload.id)
+    counts = {
+        t.table: (t.inserted, t.updated, t.unchanged, t.fixed) for t in result.tables if t.files
+    }
+    assert counts == {"customer": (1, 1, 1, 1)}
+    assert m.Customer.objects.get(pk="c1").full_name == "An (sửa)"
+
+    before = snapshot()
+    rows = [["c1", "An (lần hai)", "", "0"], ["c4", "Dũng", "", "sai"]]
+    bad = upload_receive(
+        files=[SimpleUploadedFile("customer.csv", csv_text(CUSTOMERS, rows).encode())]
+    )
+    with pytest.raises(LoadError, match=rf"uploads/{bad.id}/customer.csv:3:4"):
+        upload_load(upload_id=bad.id)
+    assert snapshot() == before
+
+
+def test_an_unknown_upload_id_is_refused(admin_client, s3_bucket):
+    response = admin_client.get(reverse("admin:archive_upload_preview", args=["..data"]))
+    assert response.status_code == 302
+
+
+@needs_exporter
+def test_confirming_loads_the_upload_and_archives_its_tables(admin_client, shop):
+    from archive.manifest import manifest_read
+
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    confirm = admin_client.post(response["Location"].split("?")[0], {"date": "", "window_days": ""})
+    assert confirm.status_code == 302
+    assert m.Customer.objects.get(pk="c1").full_name == "An (sửa)"
+    assert manifest_read()["tables"]["customer"]["records"] == 3
+
+
+@pytest.mark.redis
+def test_the_task_page_shows_a_running_load_s_progress(admin_client, redis_url, settings):
+    from celery.result import AsyncResult
+
+    from meetassist.celery import app
+
+    app.conf.result_backend = redis_url
+    try:
+        task_id = f"test-{time.time_ns()}"
+        meta = {"table": "appointment", "file": "uploads/x/appointment.csv", "done": 5, "total": 10}
+        app.backend.store_result(task_id, meta, "PROGRESS")
+        url = reverse("admin:archive_upload_task", args=[task_id])
+        data = admin_client.get(url, {"format": "json"}).json()
+        assert data == {"state": "PROGRESS", "info": meta}
+        assert "upload-progress" in admin_client.get(url).content.decode()
+        AsyncResult(task_id, app=app).forget()
+    finally:
+        app.conf.result_backend = None
