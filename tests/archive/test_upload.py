@@ -38,6 +38,23 @@ def shop(s3_bucket):
     return consultant
 
 
+@pytest.fixture
+def celery_on_redis(redis_url):
+    """The Celery app on this test's Redis (broker and results), restored afterwards."""
+    from meetassist.celery import app
+
+    def configure(broker, backend, eager):
+        app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=eager)
+        # Celery caches these from the configuration it first saw.
+        app._local.__dict__.pop("backend", None)
+        app._pool = app.amqp._producer_pool = None
+
+    previous = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
+    configure(redis_url, redis_url, False)
+    yield app
+    configure(*previous)
+
+
 def _customers_csv() -> bytes:
     rows = [
         ["c1", "An (sửa)", "0912345678", "0"],
@@ -175,20 +192,47 @@ def test_confirming_loads_the_upload_and_archives_its_tables(admin_client, shop)
 
 
 @pytest.mark.redis
-def test_the_task_page_shows_a_running_load_s_progress(admin_client, redis_url, settings):
-    from celery.result import AsyncResult
+def test_the_task_page_shows_a_running_load_s_progress(admin_client, celery_on_redis):
+    task_id = f"test-{time.time_ns()}"
+    meta = {"table": "appointment", "file": "uploads/x/appointment.csv", "done": 5, "total": 10}
+    celery_on_redis.backend.store_result(task_id, meta, "PROGRESS")
+    url = reverse("admin:archive_upload_task", args=[task_id])
+    assert admin_client.get(url, {"format": "json"}).json() == {"state": "PROGRESS", "info": meta}
+    assert "upload-progress" in admin_client.get(url).content.decode()
+    celery_on_redis.backend.forget(task_id)
 
-    from meetassist.celery import app
 
-    app.conf.result_backend = redis_url
-    try:
-        task_id = f"test-{time.time_ns()}"
-        meta = {"table": "appointment", "file": "uploads/x/appointment.csv", "done": 5, "total": 10}
-        app.backend.store_result(task_id, meta, "PROGRESS")
-        url = reverse("admin:archive_upload_task", args=[task_id])
-        data = admin_client.get(url, {"format": "json"}).json()
-        assert data == {"state": "PROGRESS", "info": meta}
-        assert "upload-progress" in admin_client.get(url).content.decode()
-        AsyncResult(task_id, app=app).forget()
-    finally:
-        app.conf.result_backend = None
+@needs_exporter
+def test_confirming_a_large_upload_runs_in_the_celery_task(admin_client, shop, settings):
+    settings.ARCHIVE_UPLOAD_TASK_BYTES = 1  # every upload is "large"; tasks run eagerly here
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    confirm = admin_client.post(response["Location"].split("?")[0], {"date": "", "window_days": ""})
+    assert confirm["Location"] == reverse("admin:archive_seedload_changelist")
+    assert m.Customer.objects.get(pk="c3").full_name == "Chi"
+
+
+@needs_exporter
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_large_upload_loads_in_a_worker_while_the_page_follows_it(
+    admin_client, s3_bucket, celery_on_redis, settings
+):
+    from celery.contrib.testing.worker import start_worker
+
+    settings.ARCHIVE_UPLOAD_TASK_BYTES = 1
+    m.Customer.objects.create(customer_id="c1", full_name="An")
+    with start_worker(celery_on_redis, perform_ping_check=False, loglevel="WARNING"):
+        response = _post(admin_client, ("customer.csv", _customers_csv()))
+        confirm = admin_client.post(response["Location"].split("?")[0], {"date": ""})
+        assert "/upload/task/" in confirm["Location"]
+        deadline = time.monotonic() + 30
+        state = {}
+        while time.monotonic() < deadline:
+            state = admin_client.get(confirm["Location"], {"format": "json"}).json()
+            if state["state"] in ("SUCCESS", "FAILURE"):
+                break
+            time.sleep(0.2)
+    assert state["state"] == "SUCCESS", state
+    assert any(
+        line.startswith("customer: 2 inserted, 1 updated") for line in state["info"]["lines"]
+    )
