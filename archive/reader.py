@@ -34,16 +34,22 @@ csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))  # long notes stay r
 
 @dataclass(frozen=True)
 class RowFilter:
-    """Keep a row when ``accepts`` says yes to its cell in ``column`` (canonical text)."""
+    """Keep a row when ``accepts`` says yes to its cell in ``column`` (canonical text).
+
+    ``hint``, if given, finds in a line some text every kept row contains (a window's
+    dates): a one-line record without it is counted outside before it is even parsed.
+    """
 
     column: str
     accepts: Callable[[str], bool]
+    hint: Callable[[str], object] | None = None
 
 
 @dataclass
 class FileStats:
     rows: int = 0
     outside: int = 0
+    existing: int = 0  # rows skipped because the table holds their key (rows kept)
     fixed: int = 0
 
 
@@ -72,6 +78,7 @@ class CsvFile:
         self._pending: list[str] = []
         self._line = 1
         self._marks: list[tuple[int, int]] = []  # (COPY line, file line − COPY line)
+        self._known: Callable[[str], bool] | None = None
         try:
             self._read_header()
         except (UnicodeDecodeError, csv.Error) as err:
@@ -96,13 +103,57 @@ class CsvFile:
             reason = _("not readable as CSV: %(error)s") % {"error": err}
         self._error(self._line, None, None, reason)
 
+    @property
+    def skips_known(self) -> bool:
+        return self._known is not None
+
+    def skip_known(self, known: Callable[[str], bool]) -> None:
+        """Skip rows whose key ``known`` says the table holds (they are kept as they are)."""
+        (key,) = self.spec.key_columns
+        self._known, self._key_at = known, self.columns.index(key)
+
     def _lines(self, first: str) -> Iterator[str]:
         pending = self._pending
         pending.append(first)
         yield first
+        skip = self._line_skipper()  # asked for once the first row is wanted
         for line in self._text:
+            if skip is not None and not pending and skip(line):
+                self._line += 1
+                continue
             pending.append(line)
             yield line
+
+    def _line_skipper(self) -> Callable[[str], bool] | None:
+        """Decide about a whole one-line record without parsing it, when that is safe.
+
+        Between records, a line whose quotes pair up is a whole record. Without any of the
+        window's dates it lies outside the window; with a known key first, it is kept.
+        """
+        stats, delimiter = self.stats, self.delimiter
+        hint = self.row_filter.hint if self.row_filter else None
+        if hint is not None:
+
+            def outside(line: str) -> bool:
+                if hint(line) or line.count('"') % 2:
+                    return False
+                if line.strip(" \t\r\n,;"):
+                    stats.outside += 1
+                return True
+
+            return outside
+        known = self._known if self._known is not None and self._key_at == 0 else None
+        if known is None:
+            return None
+
+        def existing(line: str) -> bool:
+            end = line.find(delimiter)
+            if end <= 0 or line[0] == '"' or line.count('"') % 2 or not known(line[:end]):
+                return False
+            stats.existing += 1
+            return True
+
+        return existing
 
     def _read_header(self) -> None:
         first = self._text.readline()
@@ -192,6 +243,9 @@ class CsvFile:
                 if not row_filter.accepts(cell):
                     stats.outside += 1
                     continue
+            if self._known is not None and self._known(row[self._key_at]):
+                stats.existing += 1
+                continue
             if match(SEPARATOR.join(row)) is None or ('"' in raw and _quote_inside(row)):
                 raw = self._rewrite(row, line)
                 if raw is None:

@@ -1,0 +1,215 @@
+"""Set-based steps of the PostgreSQL loader: merging staged rows, and bulk-load helpers.
+
+Staged rows (a temporary table filled by COPY) are split in two temporary tables: rows the
+table lacks (``fresh``) and, when overwriting, rows whose values differ (``changed``;
+``IS DISTINCT FROM`` leaves identical rows alone). Both are applied with one statement
+each. When they are a large part of the table, its secondary indexes and foreign keys are
+set aside first and rebuilt once afterwards (PostgreSQL's "Populating a Database"): all
+inside the run's transaction, so a failure restores them as they were.
+"""
+
+from __future__ import annotations
+
+import bisect
+import sys
+from array import array
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import psycopg
+from django.db import connection, models
+from django.utils.translation import gettext as _
+
+from .errors import LoadError, RowError
+from .tables import TableSpec
+
+BULK_ROWS = 50_000  # below this, indexes are maintained row by row
+BULK_SHARE = 0.3  # … or when the rows written are less than this share of the table
+KNOWN_KEYS_MAX = 5_000_000  # 8 bytes each: beyond this, let the database compare keys
+
+SetAside = list[tuple[str, str, str]]
+
+
+def q(name: str) -> str:
+    return connection.ops.quote_name(name)
+
+
+def columns_sql(names) -> str:
+    return ", ".join(q(n) for n in names)
+
+
+@dataclass(frozen=True)
+class Staging:
+    """A table's staged rows and what the merge needs to know about them."""
+
+    spec: TableSpec
+    table: str
+    tmp: str
+    rows: int
+    partial: frozenset[str]  # columns some staged file lacked: defaults, or kept values
+    only_new: bool  # the reader already skipped every key the table holds
+    files: list[str]
+
+
+def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | None):
+    """Apply staged rows; returns (inserted, updated, indexes set aside or None)."""
+    spec, table, tmp = staging.spec, staging.table, staging.tmp
+    keys = spec.key_columns
+    match = " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in keys)
+    rest = [c for c in spec.columns if c not in keys]
+    cursor.execute(f"ANALYZE {tmp}")
+    changed = 0
+    if overwrite:
+        refuse_duplicates(cursor, tmp, keys, staging.files)
+        changed = _materialize_changed(cursor, staging, match, rest)
+    fresh = tmp
+    new = staging.rows
+    if not staging.only_new:
+        fresh = q(f"{spec.name}_fresh")
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {fresh} ON COMMIT DROP AS SELECT s.* FROM {tmp} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} d WHERE {match})"
+        )
+        new = cursor.rowcount
+    if set_aside is None and _is_bulk(cursor, table, new + changed):
+        set_aside = set_aside_indexes(table)
+    if changed:
+        assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in rest)
+        changed_tmp = q(f"{spec.name}_changed")
+        cursor.execute(f"UPDATE {table} AS d SET {assignments} FROM {changed_tmp} s WHERE {match}")
+    inserted = 0
+    if new:
+        values, params = [], []
+        for field in spec.fields:
+            if field.attname in staging.partial:
+                values.append(f"COALESCE(s.{q(field.attname)}, %s)")
+                params.append(field.get_db_prep_save(field.get_default(), connection))
+            else:
+                values.append(f"s.{q(field.attname)}")
+        cursor.execute(
+            f"INSERT INTO {table} ({columns_sql(spec.columns)}) "
+            f"SELECT {', '.join(values)} FROM {fresh} s",
+            params,
+        )
+        inserted = cursor.rowcount
+    for name in {tmp, fresh, q(f"{spec.name}_changed")}:
+        cursor.execute(f"DROP TABLE IF EXISTS {name}")
+    return inserted, changed, set_aside
+
+
+def _materialize_changed(cursor, staging: Staging, match: str, rest: list[str]) -> int:
+    """The staged rows whose values differ from the table's; a column a file lacked keeps
+    the table's value."""
+    if not rest:
+        return 0
+    spec = staging.spec
+
+    def new(c: str) -> str:
+        return f"COALESCE(s.{q(c)}, d.{q(c)})" if c in staging.partial else f"s.{q(c)}"
+
+    keys = ", ".join(f"s.{q(k)}" for k in spec.key_columns)
+    values = ", ".join(f"{new(c)} AS {q(c)}" for c in rest)
+    old = ", ".join(f"d.{q(c)}" for c in rest)
+    fresh = ", ".join(new(c) for c in rest)
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {q(spec.name + '_changed')} ON COMMIT DROP AS "
+        f"SELECT {keys}, {values} FROM {staging.tmp} s JOIN {staging.table} d ON {match} "
+        f"WHERE ROW({old}) IS DISTINCT FROM ROW({fresh})"
+    )
+    return cursor.rowcount
+
+
+def _is_bulk(cursor, table: str, rows: int) -> bool:
+    if rows < BULK_ROWS:
+        return False
+    cursor.execute(f"SELECT count(*) FROM {table}")
+    return rows >= BULK_SHARE * (cursor.fetchone()[0] + rows)
+
+
+def refuse_duplicates(cursor, tmp: str, keys: tuple[str, ...], files: list[str]) -> None:
+    """Two rows with one key: which one wins would be chance, so neither does."""
+    cursor.execute(
+        f"SELECT {columns_sql(keys)} FROM {tmp} GROUP BY {columns_sql(keys)} "
+        "HAVING count(*) > 1 LIMIT 20"
+    )
+    duplicates = cursor.fetchall()
+    if duplicates:
+        where = ", ".join(files)
+        reason = _("this key appears more than once")
+        errors = [
+            RowError(where, None, None, ", ".join(keys), ", ".join(map(str, d)), reason)
+            for d in duplicates
+        ]
+        raise LoadError(errors)
+
+
+def set_aside_indexes(table: str) -> SetAside:
+    """Drop a table's secondary indexes and foreign keys; returns how to rebuild them."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 'index', c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
+            "JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) "
+            "UNION ALL SELECT 'fk', conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f'",
+            [table, table],
+        )
+        set_aside = cursor.fetchall()
+        for kind, name, _definition in set_aside:
+            if kind == "index":
+                cursor.execute(f"DROP INDEX {q(name)}")
+            else:
+                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {q(name)}")
+    return set_aside
+
+
+def restore_indexes(cursor, table: str, set_aside: SetAside) -> None:
+    """Rebuild what ``set_aside_indexes`` dropped: each index in one sorted pass, each
+    foreign key checked in one query."""
+    cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
+    for kind, name, definition in set_aside:
+        if kind == "index":
+            cursor.execute(definition)
+        else:
+            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} {definition}")
+
+
+def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool] | None:
+    """For a table keyed by one integer: whether it holds a key cell's value.
+
+    The keys come sorted in one value, eight bytes each: a re-seed then skips the rows
+    the table already holds while reading, instead of shipping them to PostgreSQL.
+    """
+    if len(spec.key_columns) != 1:
+        return None
+    field = spec.model._meta.get_field(spec.key_columns[0])
+    target = field.target_field if field.is_relation else field
+    if not isinstance(target, models.IntegerField | models.AutoField):
+        return None
+    key = q(spec.key_columns[0])
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
+        if cursor.fetchone()[0] > KNOWN_KEYS_MAX:
+            return None
+    # One value: every key as 8 big-endian bytes, in order (no row-by-row transfer); a plain
+    # psycopg cursor returns it in binary, not as hex text twice its size.
+    with psycopg.Cursor(connection.connection) as raw:
+        raw.execute(
+            f"SELECT string_agg(int8send({key}::bigint), ''::bytea ORDER BY {key}) FROM {table}",
+            binary=True,
+        )
+        packed = raw.fetchone()[0] or b""
+    keys = array("q", packed)
+    if sys.byteorder == "little":
+        keys.byteswap()
+    size = len(keys)
+
+    def holds(cell: str) -> bool:
+        try:
+            value = int(cell)
+        except ValueError:
+            return False  # not a key: the row is read, and its error reported
+        at = bisect.bisect_left(keys, value)
+        return at < size and keys[at] == value
+
+    return holds
