@@ -191,15 +191,17 @@ def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool] | None:
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
         if cursor.fetchone()[0] > KNOWN_KEYS_MAX:
             return None
-    # One value: every key as 8 big-endian bytes, in order (no row-by-row transfer); a plain
-    # psycopg cursor returns it in binary, not as hex text twice its size.
+    # Every key as 8 big-endian bytes, in order, in slices of 2**18 keys streamed one by
+    # one (no row-by-row transfer, no 8 MB value at once); a plain psycopg cursor returns
+    # them in binary, not as hex text.
+    query = (
+        f"SELECT string_agg(int8send(k), ''::bytea ORDER BY k) FROM "
+        f"(SELECT {key}::bigint AS k FROM {table}) s GROUP BY k >> 18 ORDER BY k >> 18"
+    )
+    keys = array("q")
     with psycopg.Cursor(connection.connection) as raw:
-        raw.execute(
-            f"SELECT string_agg(int8send({key}::bigint), ''::bytea ORDER BY {key}) FROM {table}",
-            binary=True,
-        )
-        packed = raw.fetchone()[0] or b""
-    keys = array("q", packed)
+        for (packed,) in raw.stream(query, binary=True):
+            keys.frombytes(packed)
     if sys.byteorder == "little":
         keys.byteswap()
     size = len(keys)

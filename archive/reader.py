@@ -218,9 +218,11 @@ class CsvFile:
         except (UnicodeDecodeError, csv.Error) as err:
             self._unreadable(err)
 
-    def _records(self, batch_rows: int) -> Iterator[str]:
+    def _records(self, batch_rows: int) -> Iterator[str]:  # the hot loop: locals only
         pending, match, eol, width = self._pending, self._match, self._eol, len(self.fields)
         row_filter, filter_at, stats = self.row_filter, self._filter_at, self.stats
+        known, key_at = self._known, getattr(self, "_key_at", None)
+        collect_at, collected, marks = self._collect_at, self.collected, self._marks
         copy_line, delta, out = 1, None, []
         for row in self._reader:
             lines = len(pending)
@@ -230,11 +232,10 @@ class CsvFile:
             pending.clear()
             if len(row) != width:
                 if any(row):
-                    reason = _("%(n)d cells, but the header has %(m)d") % {
-                        "n": len(row),
-                        "m": width,
-                    }
-                    self._error(line, None, None, reason)
+                    counts = {"n": len(row), "m": width}
+                    self._error(
+                        line, None, None, _("%(n)d cells, but the header has %(m)d") % counts
+                    )
                 continue
             if filter_at is not None:
                 cell = self._filter_cell(row[filter_at], line)
@@ -243,10 +244,12 @@ class CsvFile:
                 if not row_filter.accepts(cell):
                     stats.outside += 1
                     continue
-            if self._known is not None and self._known(row[self._key_at]):
+            if known is not None and known(row[key_at]):
                 stats.existing += 1
                 continue
-            if match(SEPARATOR.join(row)) is None or ('"' in raw and _quote_inside(row)):
+            joined = SEPARATOR.join(row)
+            # A quote inside a cell: Python's csv read it literally, COPY would not.
+            if match(joined) is None or '"' in joined:
                 raw = self._rewrite(row, line)
                 if raw is None:
                     continue
@@ -255,16 +258,17 @@ class CsvFile:
                 raw = raw.rstrip("\r\n") + eol
             if line - copy_line != delta:
                 delta = line - copy_line
-                self._marks.append((copy_line, delta))
+                marks.append((copy_line, delta))
             copy_line += lines
-            if self._collect_at is not None:
-                self.collected.add(row[self._collect_at])
+            if collect_at is not None:
+                collected.add(row[collect_at])
             out.append(raw)
-            stats.rows += 1
             if len(out) >= batch_rows:
+                stats.rows += len(out)
                 yield "".join(out)
                 out.clear()
         if out:
+            stats.rows += len(out)
             yield "".join(out)
 
     def _filter_cell(self, cell: str, line: int) -> str | None:
@@ -301,8 +305,3 @@ class CsvFile:
         """The file's line for a line number PostgreSQL's COPY reported."""
         at = bisect.bisect_right(self._marks, (copy_line, float("inf"))) - 1
         return copy_line + self._marks[at][1] if at >= 0 else None
-
-
-def _quote_inside(row: list[str]) -> bool:
-    """A quote inside a cell: Python's csv read it literally, PostgreSQL would not."""
-    return any('"' in cell for cell in row)

@@ -174,3 +174,35 @@ def test_copy_line_numbers_map_back_to_file_lines():
     csv_file, rows, _log = _read(f"{header}\r\n{body}", name="appointment", row_filter=window)
     assert [r[0] for r in rows] == ["2", "4"]
     assert [csv_file.file_line(n) for n in (1, 2, 3)] == [3, 4, 6]
+
+
+def test_lines_outside_the_window_are_counted_without_parsing_and_lines_stay_right():
+    header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
+    body = (
+        '1,1,c1,2025-03-14,09:00,pending,"có, dấu phẩy"\r\n'  # line 2: outside, quotes pair up
+        '2,1,c1,2025-03-14,09:00,pending,"hai\r\n'  # lines 3-4: outside, one record on two lines
+        'dòng"\r\n'
+        "3,1,c1,2025-03-15,25:00,pending,\r\n"  # line 5: inside, a bad time
+    )
+    dates = frozenset({"2025-03-15"})
+    window = RowFilter("date", dates.__contains__, hint=lambda line: "2025-03-15" in line)
+    csv_file, rows, log = _read(f"{header}\r\n{body}", name="appointment", row_filter=window)
+    assert rows == []
+    assert csv_file.stats.outside == 2
+    assert [(e.line, e.column, e.value) for e in log.errors] == [(5, 5, "25:00")]
+
+
+def test_rows_whose_key_the_table_holds_are_skipped_and_counted():
+    header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
+    body = (
+        "1,1,c1,2025-03-14,09:00,pending,\r\n"
+        '2,1,c1,2025-03-14,09:00,pending,"hai\r\ndòng"\r\n'
+        "3,1,c1,2025-03-15,10:00,pending,\r\n"
+    )
+    data = f"{header}\r\n{body}".encode()
+    log = ErrorLog()
+    csv_file = CsvFile(table("appointment"), "a.csv", iter([data]), log)
+    csv_file.skip_known(lambda cell: cell in {"1", "2"})
+    kept = "".join(csv_file.records())
+    assert [r[0] for r in csv.reader(io.StringIO(kept))] == ["3"]
+    assert csv_file.stats.existing == 2

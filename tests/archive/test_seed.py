@@ -266,3 +266,25 @@ def _definitions(cursor) -> list[tuple]:
         "ORDER BY 1, 2, 3"
     )
     return cursor.fetchall()
+
+
+@pytest.mark.postgres
+def test_a_big_overwrite_rebuilds_indexes_once_and_keeps_them_as_they_were(archived, monkeypatch):
+    seed_run(full=True)
+    m.Appointment.objects.update(description="sửa tay")
+    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
+    with connection.cursor() as cursor:
+        before = _definitions(cursor)
+        result = seed_run(full=True, overwrite=True)
+        assert _definitions(cursor) == before
+    assert {t.table: t.updated for t in result.tables}["appointment"] == 9
+    assert set(m.Appointment.objects.values_list("description", flat=True)) == {""}
+
+
+def test_a_full_seed_after_a_window_adds_the_rest(archived):
+    seed_run(date=DAY, window_days=1)
+    result = seed_run(full=True)
+    counts = {t.table: (t.inserted, t.unchanged) for t in result.tables}
+    assert counts["appointment"] == (6, 3)
+    assert counts["appointmentfeedback"] == (2, 2)
+    assert _counts()["appointment"] == 9

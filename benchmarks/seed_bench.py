@@ -1,0 +1,333 @@
+"""Seeding speed and memory against the physical limit measured in the same run.
+
+    python benchmarks/seed_bench.py [--rows 1000000] [--keep-db]
+
+Generates a 1,000,000-row appointment CSV in the original system's shape (PascalCase
+headers, BOM, CRLF, local timestamps), puts it into S3 (moto's server, in its own process)
+and measures, in a throw-away database ``ma_seed_bench`` on PostgreSQL at 127.0.0.1:
+
+- the limit: the object's bytes streamed from S3 straight into PostgreSQL's own
+  ``COPY FROM STDIN`` of an equivalent table with its primary key (what a DBA would do
+  with a GET piped into psql); also with all of the table's indexes, for comparison;
+- ``seed --full`` into an empty table; again into a table holding every row (rows kept);
+  ``--overwrite`` with every row changed; a ±1-day window from the monthly files the
+  archive writes and from the one original file; each in a fresh process, with peak RSS;
+- the original system's loader (row-by-row INSERT, a commit per row) on 100,000 rows.
+
+Not collected by pytest; prints ratios to the limit against the issue's targets.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import os
+import resource
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATABASE = "ma_seed_bench"
+SERVER = "postgres://postgres@127.0.0.1:5432"
+FIRST_DAY = dt.date(2020, 1, 1)
+PER_DAY = 457  # 1M rows over six years: about 14,000 a month
+ORIGINAL_HEADER = [
+    "AppointmentID", "ConsultantID", "CustomerID", "Date", "Time", "Duration",
+    "MeetingURL", "Status", "Description", "CreatedAt", "UpdatedAt",
+]  # fmt: skip
+STATUSES = ["pending", "confirmed", "completed", "cancelled"]
+
+
+def appointment(i: int, version: int = 1) -> tuple[dt.date, list[str]]:
+    """Row ``i`` (1-based): unique (consultant, date, time); ``version`` 2 changes every row."""
+    slot = (i - 1) % PER_DAY
+    day = FIRST_DAY + dt.timedelta(days=(i - 1) // PER_DAY)
+    text = f"Tư vấn hướng nghiệp lần {i}, khách hàng cần định hướng ngành học và việc làm"
+    if version == 2:
+        text += " (đã cập nhật)"
+    local = f"{day} 07:{i % 60:02d}:00"
+    return day, [
+        str(i), str(slot % 50 + 1), f"cust-{i % 50000:06d}", day.isoformat(),
+        f"{8 + slot // 50:02d}:00:00", "60", f"https://meet.google.com/abc-defg-{i:07d}",
+        STATUSES[i % 4], text, local, f"{day} 09:{i % 60:02d}:00.{version:03d}",
+    ]  # fmt: skip
+
+
+def write_original(path: Path, rows: int, version: int = 1) -> None:
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(ORIGINAL_HEADER)
+        for i in range(1, rows + 1):
+            writer.writerow(appointment(i, version)[1])
+
+
+def write_monthly(folder: Path, rows: int) -> dict[str, Path]:
+    """The archive's own layout: our column names, UTC timestamps, one file per month."""
+    from zoneinfo import ZoneInfo
+
+    hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
+    columns = ["appointment_id", "date", "time", "duration", "meeting_url", "status"]
+    columns += ["description", "created_at", "updated_at", "consultant_id", "customer_id"]
+    files, handle, writer, month = {}, None, None, None
+
+    def utc(text: str) -> str:
+        moment = dt.datetime.fromisoformat(text).replace(tzinfo=hanoi).astimezone(dt.UTC)
+        return moment.isoformat(sep=" ")
+
+    for i in range(1, rows + 1):
+        day, r = appointment(i)
+        if f"{day:%Y-%m}" != month:
+            if handle:
+                handle.close()
+            month = f"{day:%Y-%m}"
+            files[f"data/appointment/{month}.csv"] = path = folder / f"{month}.csv"
+            handle = path.open("w", encoding="utf-8-sig", newline="")
+            writer = csv.writer(handle)
+            writer.writerow(columns)
+        writer.writerow(
+            [r[0], r[3], r[4], r[5], r[6], r[7], r[8], utc(r[9]), utc(r[10]), r[1], r[2]]
+        )
+    handle.close()
+    return files
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def psql(sql: str, database: str = "postgres") -> None:
+    subprocess.run(["psql", "-q", f"{SERVER}/{database}", "-c", sql], check=True)
+
+
+def child_env(endpoint: str, bucket: str) -> dict[str, str]:
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "DATABASE_URL": f"{SERVER}/{DATABASE}",
+        "ARCHIVE_BUCKET": bucket,
+        "AWS_S3_ENDPOINT_URL": endpoint,
+        "AWS_S3_REGION_NAME": "us-east-1",
+        "AWS_ACCESS_KEY_ID": "bench",
+        "AWS_SECRET_ACCESS_KEY": "bench",
+        "LOG_LEVEL": "WARNING",
+    }
+
+
+def seed(env: dict[str, str], **options) -> dict:
+    """One seed in a fresh process: its seconds (of seed_run alone) and peak RSS."""
+    command = [sys.executable, __file__, "--child", json.dumps(options, default=str)]
+    done = subprocess.run(command, env=env, cwd=ROOT, capture_output=True, text=True)
+    if done.returncode:
+        raise RuntimeError(f"seed {options} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def run_child(options: dict) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetassist.settings")
+    django.setup()
+    from archive.seeding import seed_run
+    from archive.storage import archive_storage
+
+    archive_storage().connection  # noqa: B018 — the S3 client, made before the clock starts
+    if options.get("date"):
+        options["date"] = dt.date.fromisoformat(options["date"])
+    started = time.perf_counter()
+    result = seed_run(**options)
+    seconds = time.perf_counter() - started
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": seconds, "rss_mb": rss, "summary": result.lines()}))
+
+
+def main() -> None:  # noqa: C901 — a linear script
+    rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000
+    import boto3
+    import psycopg
+
+    work = Path(tempfile.mkdtemp(prefix="seed_bench_"))
+    port = free_port()
+    endpoint = f"http://127.0.0.1:{port}"
+    moto = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    window_day = FIRST_DAY + dt.timedelta(days=rows // PER_DAY // 2)  # mid-history
+    bucket = f"bench-{uuid.uuid4().hex[:8]}"
+    env = child_env(endpoint, bucket)
+    figures: dict[str, float] = {}
+    try:
+        time.sleep(2)
+        s3 = boto3.client(
+            "s3", endpoint_url=endpoint, region_name="us-east-1",
+            aws_access_key_id="bench", aws_secret_access_key="bench",
+        )  # fmt: skip
+        s3.create_bucket(Bucket=bucket)
+        print(f"generating {rows:,} rows …", flush=True)
+        original = work / "Appointment.csv"
+        write_original(original, rows)
+        size = original.stat().st_size
+        customers = work / "Customer.csv"
+        customers.write_text(
+            "CustomerID,FullName\r\n"
+            + "".join(f"cust-{n:06d},Khách {n}\r\n" for n in range(50000)),
+            encoding="utf-8-sig",
+        )
+        consultants = work / "Consultant.csv"
+        consultants.write_text(
+            "ConsultantID,FullName,JoinDate\r\n"
+            + "".join(f"{n},Tư vấn viên {n},2019-01-01\r\n" for n in range(1, 51)),
+            encoding="utf-8-sig",
+        )
+        for path in (original, customers, consultants):
+            s3.upload_file(str(path), bucket, f"data/{path.name}")
+        print(f"object: {size / 1e6:.0f} MB", flush=True)
+
+        psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        psql(f"CREATE DATABASE {DATABASE}")
+        subprocess.run(
+            [sys.executable, "manage.py", "migrate", "-v0"], env=env, cwd=ROOT, check=True
+        )
+        conn = psycopg.connect(f"{SERVER}/{DATABASE}", autocommit=True)
+
+        # --- the physical limit -------------------------------------------------------
+        started = time.perf_counter()
+        for _chunk in s3.get_object(Bucket=bucket, Key="data/Appointment.csv")["Body"].iter_chunks(
+            1 << 20
+        ):
+            pass
+        figures["download"] = time.perf_counter() - started
+        columns = (
+            "appointment_id, consultant_id, customer_id, date, time, duration, meeting_url, "
+            "status, description, created_at, updated_at"
+        )
+        for name, like in (("limit", "INCLUDING DEFAULTS"), ("limit_indexes", "INCLUDING ALL")):
+            conn.execute(f"CREATE TABLE bench_{name} (LIKE appointments_appointment {like})")
+            if name == "limit":
+                conn.execute(f"ALTER TABLE bench_{name} ADD PRIMARY KEY (appointment_id)")
+            started = time.perf_counter()
+            with conn.transaction(), conn.cursor() as cursor:
+                cursor.execute("SET LOCAL TimeZone = 'Asia/Ho_Chi_Minh'")
+                body = s3.get_object(Bucket=bucket, Key="data/Appointment.csv")["Body"]
+                with cursor.copy(
+                    f"COPY bench_{name} ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+                ) as copy:
+                    for chunk in body.iter_chunks(1 << 20):
+                        copy.write(chunk)
+            figures[name] = time.perf_counter() - started
+            conn.execute(f"DROP TABLE bench_{name}")
+        print(f"limit: {figures['limit']:.2f} s", flush=True)
+
+        # --- the seeder -----------------------------------------------------------------
+        seed(env, full=True, tables=["customer", "consultant"])
+        runs = {}
+        runs["full"] = seed(env, full=True, tables=["appointment"])
+        runs["kept"] = seed(env, full=True, tables=["appointment"])
+        changed = work / "Appointment_v2.csv"
+        write_original(changed, rows, version=2)
+        s3.upload_file(str(changed), bucket, "data/Appointment.csv")
+        changed.unlink()
+        runs["overwrite"] = seed(env, full=True, tables=["appointment"], overwrite=True)
+        s3.upload_file(str(original), bucket, "data/Appointment.csv")
+        truncate = "TRUNCATE appointments_appointment CASCADE"
+        conn.execute(truncate)
+        runs["window_single"] = seed(env, date=window_day, window_days=1, tables=["appointment"])
+
+        monthly = write_monthly(work, rows)
+        manifest_files = {}
+        for key, path in monthly.items():
+            s3.upload_file(str(path), bucket, key)
+            manifest_files[key] = {"checksum": "", "records": 0, "bytes": path.stat().st_size}
+        manifest = {
+            "version": 1,
+            "database_id": str(uuid.uuid4()),
+            "last_run": {"finished_at": "2026-01-01T00:00:00+00:00", "status": "success"},
+            "tables": {"appointment": {"files": manifest_files, "status": "uploaded"}},
+        }
+        s3.put_object(Bucket=bucket, Key="metadata/archive_info.json", Body=json.dumps(manifest))
+        conn.execute(truncate)
+        runs["window_monthly"] = seed(env, date=window_day, window_days=1, tables=["appointment"])
+        conn.execute(truncate)
+        runs["full_monthly"] = seed(env, full=True, tables=["appointment"])
+
+        # --- the original system's loader (row by row, a commit per row) ----------------
+        original_rows = min(100_000, rows)
+        conn.execute("CREATE TABLE bench_original (LIKE appointments_appointment INCLUDING ALL)")
+        insert = (
+            f"INSERT INTO bench_original ({columns}) VALUES "
+            "(%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s) ON CONFLICT DO NOTHING"
+        )
+        started = time.perf_counter()
+        with original.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            with conn.cursor() as cursor:
+                for n, row in enumerate(reader):
+                    if n == original_rows:
+                        break
+                    cursor.execute(insert, row)  # autocommit: one commit per row
+        figures["original"] = (original_rows, time.perf_counter() - started)
+        conn.close()
+    finally:
+        moto.terminate()
+        moto.wait()
+        if "--keep-db" not in sys.argv:
+            psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
+        for path in work.iterdir():
+            path.unlink()
+        work.rmdir()
+    report(rows, size, figures, runs)
+
+
+def report(rows: int, size: int, figures: dict, runs: dict) -> None:
+    limit, same = figures["limit"], figures["limit_indexes"]
+    print()
+    print(f"{rows:,} appointment rows, {size / 1e6:.0f} MB (original headers, BOM, CRLF)")
+    print(f"download only (GET, discarded)                   {figures['download']:7.2f} s")
+    print(f"LIMIT: GET piped into COPY, table with its PK      {limit:7.2f} s")
+    print(f"LIMIT': the same into the table's twin (9 indexes) {same:7.2f} s")
+    targets = {
+        "full": ("seed --full, empty table", 1.5),
+        "kept": ("seed --full, every row present (kept)", 1.0),
+        "overwrite": ("seed --full --overwrite, every row changed", 2.5),
+        "window_monthly": ("seed ±1 day, monthly files", 0.1),
+        "window_single": ("seed ±1 day, one original file", 0.5),
+        "full_monthly": ("seed --full, empty table, 72 monthly files", None),
+    }
+    print(f"{'':44} {'seconds':>8} {'×LIMIT':>7} {'×LIMIT′':>7} {'target':>7} {'peak RSS':>9}")
+    for key, (label, target) in targets.items():
+        run = runs[key]
+        ratio, twin = run["seconds"] / limit, run["seconds"] / same
+        mark = "" if target is None else f"≤{target:g}" + (" ✓" if ratio <= target else " ✗")
+        print(
+            f"{label:44} {run['seconds']:8.2f} {ratio:7.2f} {twin:7.2f} {mark:>7} "
+            f"{run['rss_mb']:6.0f} MB"
+        )
+    peak = max(run["rss_mb"] for run in runs.values())
+    print(f"peak RSS of any seed: {peak:.0f} MB (target ≤ 150 MB)")
+    loaded, seconds = figures["original"]
+    per_row = seconds / loaded
+    full_per_row = runs["full"]["seconds"] / rows
+    print(
+        f"original loader: {loaded:,} rows in {seconds:.1f} s ({loaded / seconds:,.0f} rows/s; "
+        f"1M rows ≈ {per_row * 1e6 / 60:.0f} min); "
+        f"the seeder is {per_row / full_per_row:.0f}× faster per row"
+    )
+    for key in ("full", "window_monthly"):
+        print(f"  {key}: " + " | ".join(runs[key]["summary"][1:]))
+
+
+if __name__ == "__main__":
+    if "--child" in sys.argv:
+        run_child(json.loads(sys.argv[sys.argv.index("--child") + 1]))
+    else:
+        main()
