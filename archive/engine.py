@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from .errors import MAX_ERRORS, ErrorLog, LoadError, TooManyErrors
 from .loading import TableCounts, ValidatingSink, loader_for
 from .reader import CsvFile, RowFilter
-from .sources import Source, Window
+from .seed_sources import Source, Window
 from .tables import TABLES, TableSpec
 
 

@@ -6,7 +6,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .sources import Window
+from .seed_sources import Window
 from .upload import upload_window
 
 

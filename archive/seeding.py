@@ -25,7 +25,7 @@ from .engine import LoadResult, ProgressCallback, run_load
 from .loading import TableCounts
 from .manifest import manifest_read
 from .models import ArchiveIdentity, SeedLoad
-from .sources import Window, archive_sources
+from .seed_sources import Window, archive_sources
 from .tables import TableSpec
 from .tables import tables as registry_tables
 

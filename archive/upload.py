@@ -28,7 +28,7 @@ from meetassist.exceptions import DomainError
 
 from .engine import LoadResult, ProgressCallback, run_load
 from .errors import LoadError, RowError
-from .sources import Source, Window, table_for_file, unknown_table
+from .seed_sources import Source, Window, table_for_file, unknown_table
 from .storage import archive_storage
 from .streams import file_chunks, storage_chunks
 from .tables import tables as registry_tables
