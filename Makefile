@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1:8000
 PYTEST_ARGS ?=
 
-.PHONY: run test lint venv
+.PHONY: run test lint venv messages
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 …'"; exit 1; }
@@ -30,3 +30,9 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+
+# Translations: refresh the catalogues from the code, then compile them (needs GNU gettext).
+messages: venv
+	$(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=tests \
+		--ignore=benchmarks --ignore=test-output --ignore=var --ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv

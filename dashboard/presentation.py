@@ -6,11 +6,26 @@ from typing import Any
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from appointments.models import AppointmentStatus, ParticipantStatus, ProgramStatus
 from appointments.selectors import Overview, WeekCount
 
 from .charts import Chart, Column, Series, stacked_bars
+
+# Words that arrive as data (catalog kinds, manifest states) and are shown translated.
+DATA_LABELS = {
+    "primary key": gettext_lazy("primary key"),
+    "foreign key": gettext_lazy("foreign key"),
+    "unique": gettext_lazy("unique"),
+    "check": gettext_lazy("check"),
+    "identity": gettext_lazy("identity"),
+    "uploaded": gettext_lazy("uploaded"),
+    "unchanged": gettext_lazy("unchanged"),
+    "failed": gettext_lazy("failed"),
+    "success": gettext_lazy("success"),
+    "partial": gettext_lazy("partial"),
+}
 
 STATUS_COLORS = {
     AppointmentStatus.PENDING: "#c27c0e",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import access
+from .presentation import DATA_LABELS
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,17 @@ def navigation(request: HttpRequest) -> list[dict[str, Any]]:
     return items
 
 
-def _sidebar_section(items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Our pages shaped like an app of the admin's sidebar (``admin/app_list.html``)."""
+def _sidebar_url(request: HttpRequest, item: dict[str, Any]) -> str:
+    url = item["url"]
+    return f"{url}?" if not item["current"] and url in request.path else url
+
+
+def _sidebar_section(request: HttpRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Our pages shaped like an app of the admin's sidebar (``admin/app_list.html``).
+
+    The admin marks an entry current when its URL is part of the path; "/dashboard/?" keeps
+    the overview from being marked on every other dashboard page.
+    """
     return {
         "name": _("Dashboard"),
         "app_label": "dashboard",
@@ -66,7 +76,7 @@ def _sidebar_section(items: list[dict[str, Any]]) -> dict[str, Any]:
             {
                 "name": item["label"],
                 "object_name": f"dashboard{index}",
-                "admin_url": item["url"],
+                "admin_url": _sidebar_url(request, item),
                 "view_only": True,
                 "perms": {"view": True},
             }
@@ -78,8 +88,11 @@ def _sidebar_section(items: list[dict[str, Any]]) -> dict[str, Any]:
 def page_context(request: HttpRequest, **context: Any) -> dict[str, Any]:
     nav = navigation(request)
     admin_context = admin.site.each_context(request)
-    admin_context["available_apps"] = [_sidebar_section(nav), *admin_context["available_apps"]]
-    return {**admin_context, "dashboard_nav": nav, **context}
+    admin_context["available_apps"] = [
+        _sidebar_section(request, nav),
+        *admin_context["available_apps"],
+    ]
+    return {**admin_context, "dashboard_nav": nav, "data_labels": DATA_LABELS, **context}
 
 
 def render_page(
