@@ -18,7 +18,7 @@ from . import access, archive_status, database
 from .forms import ArchiveForm, DayForm, PageForm, Pager, TableForm, form_error
 
 DAY_PAGE_SIZE = 100
-TABLE_PAGE_SIZE = 50
+TABLE_PAGE_SIZE = 25
 
 
 class BadParameter(Exception):

@@ -71,6 +71,7 @@ def _day(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     return {
         "statuses": labelled(AppointmentStatus, data["day"].by_status),
         "status_keys": appointment_statuses(),
+        "status_map": {s["key"]: s for s in appointment_statuses()},
         "previous_day": date - dt.timedelta(days=1),
         "next_day": date + dt.timedelta(days=1),
         "pager_query": urlencode({"date": date.isoformat()}),

@@ -1,7 +1,9 @@
-"""Several single-value reads in one database round trip (dashboard pages have a query budget).
+"""Several aggregate reads in one database round trip (dashboard pages have a query budget).
 
-``one_row(a=scalar(qs, Count("pk")), b=…)`` runs ``SELECT (…) AS a, (…) AS b`` built from the
-ORM's own SQL, so each part keeps its own WHERE clause and the index that serves it.
+``one_row(totals(qs_a, n=Count("*")), totals(qs_b, average=Avg("x"), m=Count("*")))`` runs
+``SELECT * FROM (…) AS p0 CROSS JOIN (…) AS p1`` built from the ORM's own SQL: each part keeps
+its WHERE clause and the index that serves it, and each table is read once for all the
+aggregates asked of it.
 """
 
 from __future__ import annotations
@@ -12,32 +14,35 @@ from django.db import connections
 from django.db.models import Aggregate, QuerySet, Value
 
 
-def scalar(queryset: QuerySet, aggregate: Aggregate) -> QuerySet:
-    """The queryset reduced to one row holding ``aggregate`` (no GROUP BY: the key is constant)."""
+def totals(queryset: QuerySet, **aggregates: Aggregate) -> QuerySet:
+    """The queryset reduced to one row of named aggregates (no GROUP BY: the key is constant)."""
     return (
         queryset.order_by()
         .annotate(_whole=Value(1))
         .values("_whole")
-        .annotate(value=aggregate)
-        .values("value")
+        .annotate(**aggregates)
+        .values(*aggregates)
     )
 
 
-def one_row(**parts: QuerySet) -> dict[str, Any]:
-    """Evaluate single-value querysets (see ``scalar``) together; all must use one database."""
+def one_row(*parts: QuerySet) -> dict[str, Any]:
+    """Evaluate one-row querysets (see ``totals``) together; their column names must differ."""
     if not parts:
         return {}
-    aliases = {queryset.db for queryset in parts.values()}
+    aliases = {part.db for part in parts}
     if len(aliases) != 1:
         raise ValueError("one_row() needs querysets of a single database")
     connection = connections[aliases.pop()]
-    columns: list[str] = []
+    sources: list[str] = []
     params: list[Any] = []
-    for name, queryset in parts.items():
-        sql, part_params = queryset.query.get_compiler(connection=connection).as_sql()
-        columns.append(f"({sql}) AS {connection.ops.quote_name(name)}")
+    for index, part in enumerate(parts):
+        sql, part_params = part.query.get_compiler(connection=connection).as_sql()
+        sources.append(f"({sql}) AS {connection.ops.quote_name(f'part{index}')}")
         params.extend(part_params)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT " + ", ".join(columns), params)
+        cursor.execute("SELECT * FROM " + " CROSS JOIN ".join(sources), params)
         row = cursor.fetchone()
-    return dict(zip(parts, row, strict=True))
+        columns = [column[0] for column in cursor.description]
+    if len(set(columns)) != len(columns):
+        raise ValueError(f"one_row() needs distinct column names, got {columns}")
+    return dict(zip(columns, row, strict=True))

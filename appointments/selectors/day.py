@@ -6,9 +6,9 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Count, Q
 
-from meetassist.queries import one_row, scalar
+from meetassist.queries import totals
 
 from ..models import Appointment, ConsultantSchedule
 from .common import STATUSES, zeros
@@ -39,7 +39,7 @@ def appointment_day(*, date: dt.date, visible: Collection[str]) -> Day:
         Appointment.objects.filter(date=date)
         .order_by()
         .values_list("consultant_id", name_field, "status")
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     by_status = zeros(STATUSES)
     per_consultant: dict[int | None, tuple[str | None, dict[str, int]]] = {}
@@ -57,10 +57,9 @@ def appointment_day(*, date: dt.date, visible: Collection[str]) -> Day:
     offered = free = None
     if "consultantschedule" in visible:
         slots = ConsultantSchedule.objects.filter(date=date)
-        counts = one_row(
-            offered=scalar(slots, Count("pk")),
-            free=scalar(slots.filter(is_available=True), Count("pk")),
-        )
+        counts = totals(
+            slots, offered=Count("*"), free=Count("pk", filter=Q(is_available=True))
+        ).get()
         offered, free = counts["offered"], counts["free"]
     return Day(
         date=date,

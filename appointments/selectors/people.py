@@ -10,7 +10,7 @@ from django.db.models import Avg, Count, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from meetassist.queries import one_row, scalar
+from meetassist.queries import totals
 
 from ..models import Appointment, AppointmentFeedback, AppointmentStatus, Consultant, Customer
 from .common import OPEN, week_start
@@ -47,15 +47,14 @@ def customer_stats(
     first_week = week_start(today) - dt.timedelta(weeks=weeks - 1)
     zone = timezone.get_current_timezone()
     since = timezone.make_aware(dt.datetime.combine(first_week, dt.time.min), zone)
-    counts = one_row(
-        total=scalar(Customer.objects.all(), Count("pk")),
-        active=scalar(Customer.objects.filter(is_disabled=False), Count("pk")),
-    )
+    counts = totals(
+        Customer.objects.all(), total=Count("*"), active=Count("pk", filter=Q(is_disabled=False))
+    ).get()
     per_day = (
         Customer.objects.filter(created_at__gte=since)
         .order_by()
         .values_list(TruncDate("created_at", tzinfo=zone))
-        .annotate(n=Count("pk"))
+        .annotate(n=Count("*"))
     )
     per_week = {first_week + dt.timedelta(weeks=n): 0 for n in range(weeks)}
     for day, n in per_day:
@@ -105,10 +104,9 @@ def consultant_table(
     (consultant, date) serves them however large the table grows.
     """
     today = today or timezone.localdate()
-    counts = one_row(
-        total=scalar(Consultant.objects.all(), Count("pk")),
-        active=scalar(Consultant.objects.filter(is_disabled=False), Count("pk")),
-    )
+    counts = totals(
+        Consultant.objects.all(), total=Count("*"), active=Count("pk", filter=Q(is_disabled=False))
+    ).get()
     page = list(
         Consultant.objects.order_by("full_name", "consultant_id").values_list(
             "consultant_id", "full_name", "is_disabled"
@@ -134,7 +132,7 @@ def consultant_table(
             AppointmentFeedback.objects.filter(appointment__consultant_id__in=ids)
             .order_by()
             .values_list("appointment__consultant_id")
-            .annotate(average=Avg("rating"), n=Count("pk"))
+            .annotate(average=Avg("rating"), n=Count("*"))
         )
         ratings = {cid: (average, n) for cid, average, n in rating_rows}
     rows = []

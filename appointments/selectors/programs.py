@@ -40,7 +40,7 @@ def program_table(*, visible: Collection[str], offset: int = 0, limit: int = 50)
     status_rows = (
         CommunityProgram.objects.order_by()
         .values_list("status")
-        .annotate(n=Count("pk"), upcoming=Count("pk", filter=UPCOMING_PROGRAM))
+        .annotate(n=Count("*"), upcoming=Count("pk", filter=UPCOMING_PROGRAM))
     )
     for status, n, upcoming_n in status_rows:
         by_status[status] = n
@@ -56,7 +56,7 @@ def program_table(*, visible: Collection[str], offset: int = 0, limit: int = 50)
     if shown:
         totals = zeros(PARTICIPANT_STATUSES)
         for status, n in (
-            ProgramParticipant.objects.order_by().values_list("status").annotate(n=Count("pk"))
+            ProgramParticipant.objects.order_by().values_list("status").annotate(n=Count("*"))
         ):
             totals[status] = n
         ids = [row[0] for row in page]
@@ -64,7 +64,7 @@ def program_table(*, visible: Collection[str], offset: int = 0, limit: int = 50)
             ProgramParticipant.objects.filter(program_id__in=ids)
             .order_by()
             .values_list("program_id", "status")
-            .annotate(n=Count("pk"))
+            .annotate(n=Count("*"))
         )
         for program_id, status, n in participant_rows:
             per_program.setdefault(program_id, zeros(PARTICIPANT_STATUSES))[status] = n
