@@ -13,19 +13,10 @@ from django.contrib.auth import get_permission_codename
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
+from appointments.selectors import MODEL_NAMES
+
 User = AbstractBaseUser | AnonymousUser
 Check = Callable[[User], bool]
-
-# The business's models, by the names selectors use for ``visible``.
-DOMAIN_MODELS = (
-    "appointment",
-    "customer",
-    "consultant",
-    "consultantschedule",
-    "appointmentfeedback",
-    "communityprogram",
-    "programparticipant",
-)
 
 VIEW_ARCHIVE = "dashboard.view_archive_status"
 RUN_ARCHIVE = "dashboard.run_archive"
@@ -45,7 +36,7 @@ def visible_models(user: User) -> frozenset[str]:
     if not is_staff(user):
         return frozenset()
     return frozenset(
-        name for name in DOMAIN_MODELS if can_view(user, apps.get_model("appointments", name))
+        name for name in MODEL_NAMES if can_view(user, apps.get_model("appointments", name))
     )
 
 

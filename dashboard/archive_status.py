@@ -222,13 +222,16 @@ class TaskProgress:
 
 
 def task_progress(task_id: str) -> TaskProgress:
-    """A queued task's state from the result backend (unknown without one)."""
+    """A queued task's state from the result backend (unknown without one, or unreachable)."""
     if isinstance(celery_app.backend, DisabledBackend):
         return TaskProgress(task_id, "UNKNOWN", False, None)
     result = celery_app.AsyncResult(task_id)
-    info = result.info
+    try:
+        state, info, ready = result.state, result.info, result.ready()
+    except Exception as err:  # whatever the configured backend raises when it is down
+        return TaskProgress(task_id, "UNKNOWN", False, str(err))
     if isinstance(info, dict):
         detail = ", ".join(f"{k}: {v}" for k, v in info.items())
     else:
         detail = str(info) if info is not None else None
-    return TaskProgress(task_id, result.state, result.ready(), detail)
+    return TaskProgress(task_id, state, ready, detail)

@@ -6,6 +6,7 @@ works out what the user may see, and calls the selectors.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest
@@ -72,22 +73,23 @@ def customers_page(request: HttpRequest) -> dict[str, Any]:
     return {"customers": selectors.customer_stats()}
 
 
-def consultants_page(request: HttpRequest) -> dict[str, Any]:
-    params = _valid(PageForm, request)
-    pager = Pager(number=params["page"], per_page=TABLE_PAGE_SIZE, total=0)
-    table = selectors.consultant_table(
-        visible=access.visible_models(request.user), offset=pager.offset, limit=pager.per_page
+def _table_page(request: HttpRequest, selector: Callable[..., Any], key: str) -> dict[str, Any]:
+    """A paged table: the selector reads the requested page and says how many rows exist."""
+    number = _valid(PageForm, request)["page"]
+    table = selector(
+        visible=access.visible_models(request.user),
+        offset=(number - 1) * TABLE_PAGE_SIZE,
+        limit=TABLE_PAGE_SIZE,
     )
-    return {"consultants": table, "page": _pager(pager.number, pager.per_page, table.total)}
+    return {key: table, "page": _pager(number, TABLE_PAGE_SIZE, table.total)}
+
+
+def consultants_page(request: HttpRequest) -> dict[str, Any]:
+    return _table_page(request, selectors.consultant_table, "consultants")
 
 
 def programs_page(request: HttpRequest) -> dict[str, Any]:
-    params = _valid(PageForm, request)
-    pager = Pager(number=params["page"], per_page=TABLE_PAGE_SIZE, total=0)
-    table = selectors.program_table(
-        visible=access.visible_models(request.user), offset=pager.offset, limit=pager.per_page
-    )
-    return {"programs": table, "page": _pager(pager.number, pager.per_page, table.total)}
+    return _table_page(request, selectors.program_table, "programs")
 
 
 def archive_page(request: HttpRequest) -> dict[str, Any]:

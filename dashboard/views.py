@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from appointments.models import AppointmentStatus
 
@@ -40,7 +40,7 @@ def page_view(
     """A GET page: 400 for a bad parameter, 404 for what may not be seen, else the template."""
 
     @staff_only(check)
-    @require_GET
+    @require_safe
     def view(request: HttpRequest, **kwargs: Any) -> HttpResponse:
         try:
             data = builder(request, **kwargs)
@@ -66,14 +66,22 @@ def _overview(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def _shifted(date: dt.date, days: int) -> dt.date | None:
+    """The neighbouring day, None past the calendar's ends (0001-01-01, 9999-12-31)."""
+    try:
+        return date + dt.timedelta(days=days)
+    except OverflowError:
+        return None
+
+
 def _day(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     date = data["day"].date
     return {
         "statuses": labelled(AppointmentStatus, data["day"].by_status),
         "status_keys": appointment_statuses(),
         "status_map": {s["key"]: s for s in appointment_statuses()},
-        "previous_day": date - dt.timedelta(days=1),
-        "next_day": date + dt.timedelta(days=1),
+        "previous_day": _shifted(date, -1),
+        "next_day": _shifted(date, 1),
         "pager_query": urlencode({"date": date.isoformat()}),
         "can_load": request.user.has_perm(access.LOAD_FROM_ARCHIVE),
         "refresh_seconds": _refresh(data["task"]),

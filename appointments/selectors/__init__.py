@@ -7,7 +7,7 @@ would hide. Dates are local dates in TIME_ZONE. Nothing here writes.
 
 from __future__ import annotations
 
-from .common import PARTICIPANT_STATUSES, PROGRAM_STATUSES, STATUSES, week_start
+from .common import MODEL_NAMES, PARTICIPANT_STATUSES, PROGRAM_STATUSES, STATUSES, week_start
 from .day import AppointmentRow, ConsultantDay, Day, appointment_day, appointment_day_list
 from .overview import (
     AppointmentSummary,
@@ -31,6 +31,7 @@ from .people import (
 from .programs import ProgramRow, ProgramTable, program_table
 
 __all__ = [
+    "MODEL_NAMES",
     "PARTICIPANT_STATUSES",
     "PROGRAM_STATUSES",
     "STATUSES",

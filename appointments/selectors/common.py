@@ -9,6 +9,16 @@ from django.db.models import Q
 
 from ..models import AppointmentStatus, ParticipantStatus, ProgramStatus
 
+# The names ``visible`` speaks of: each model of the business, by its model name.
+MODEL_NAMES: tuple[str, ...] = (
+    "appointment",
+    "customer",
+    "consultant",
+    "consultantschedule",
+    "appointmentfeedback",
+    "communityprogram",
+    "programparticipant",
+)
 STATUSES: tuple[str, ...] = tuple(AppointmentStatus.values)
 PROGRAM_STATUSES: tuple[str, ...] = tuple(ProgramStatus.values)
 PARTICIPANT_STATUSES: tuple[str, ...] = tuple(ParticipantStatus.values)

@@ -13,18 +13,6 @@ from django.utils import timezone
 from tests import known_data
 
 _numbers = itertools.count()
-DOMAIN_VIEW = [
-    f"appointments.view_{name}"
-    for name in (
-        "appointment",
-        "customer",
-        "consultant",
-        "consultantschedule",
-        "appointmentfeedback",
-        "communityprogram",
-        "programparticipant",
-    )
-]
 
 
 def _permission(dotted: str) -> Permission:

@@ -200,3 +200,41 @@ def test_archive_json_has_tables_schedule_and_runs(archive_dir, schedule, client
     tables = {t["name"]: t for t in data["tables"]}
     assert tables["customer"]["files"][0]["checksum"] == "0cc175b9c0f1b6a831c399e269772661"
     assert data["last_run"]["uploaded"] == ["appointment"]
+
+
+@pytest.fixture
+def result_backend(redis_url):
+    """Celery results kept in this machine's Redis, as with a broker in production."""
+    from meetassist.celery import app
+
+    previous = app.conf.result_backend
+    app.conf.result_backend = redis_url
+    app._local.__dict__.pop("backend", None)
+    yield app.backend
+    app.conf.result_backend = previous
+    app._local.__dict__.pop("backend", None)
+
+
+@pytest.mark.redis
+def test_task_progress_reads_the_state_a_running_task_reported(result_backend):
+    task_id = str(uuid.uuid4())
+    result_backend.store_result(task_id, {"table": "appointment", "rows": 120}, "PROGRESS")
+    progress = archive_status.task_progress(task_id)
+    assert (progress.state, progress.ready) == ("PROGRESS", False)
+    assert progress.detail == "table: appointment, rows: 120"
+    result_backend.store_result(task_id, {"loaded": 3}, "SUCCESS")
+    assert archive_status.task_progress(task_id).ready is True
+
+
+@pytest.mark.redis
+def test_day_view_follows_a_queued_load_until_it_ends(result_backend, client_for, archive_dir):
+    task_id = str(uuid.uuid4())
+    result_backend.store_result(task_id, {"rows": 10}, "STARTED")
+    client = client_for(perms=["appointments.view_appointment"])
+    page = client.get(f"/dashboard/appointments/?date=2025-03-12&task={task_id}")
+    assert b'data-task-state="STARTED"' in page.content
+    assert b'http-equiv="refresh"' in page.content  # reloads itself while the task runs
+    result_backend.store_result(task_id, {"rows": 10}, "SUCCESS")
+    page = client.get(f"/dashboard/appointments/?date=2025-03-12&task={task_id}")
+    assert b'data-task-state="SUCCESS"' in page.content
+    assert b'http-equiv="refresh"' not in page.content

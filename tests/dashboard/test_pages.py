@@ -143,6 +143,14 @@ def test_bad_parameter_is_a_400_page_saying_which(boss, url):
     assert b'id="nav-sidebar"' in page.content
 
 
+@pytest.mark.parametrize("date", ["0001-01-01", "9999-12-31"])
+def test_the_calendars_first_and_last_day_open_without_error(boss, date):
+    page = boss.get(f"/dashboard/appointments/?date={date}")
+    assert page.status_code == 200
+    assert stat(page, "day-total") == "0"
+    assert boss.get(f"/api/stats/appointments?date={date}").status_code == 200
+
+
 def test_unknown_table_page_is_a_404(boss):
     assert boss.get("/dashboard/database/no_such_table/").status_code == 404
 
@@ -155,3 +163,44 @@ def test_table_page_shows_columns_constraints_and_indexes(boss):
         b'data-index="appointment_consult_date_idx"',
     ):
         assert marker in page.content
+
+
+EVERY_VIEW = [
+    "appointments.view_appointment",
+    "appointments.view_customer",
+    "appointments.view_consultant",
+    "appointments.view_consultantschedule",
+    "appointments.view_appointmentfeedback",
+    "appointments.view_communityprogram",
+    "appointments.view_programparticipant",
+    "dashboard.view_archive_status",
+    "dashboard.run_archive",
+]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/dashboard/",
+        "/dashboard/appointments/",
+        "/dashboard/customers/",
+        "/dashboard/consultants/",
+        "/dashboard/programs/",
+        "/dashboard/archive/",
+        "/dashboard/database/",
+        "/dashboard/database/appointments_appointment/",
+        "/api/stats/overview",
+        "/api/stats/appointments",
+        "/api/database/tables",
+    ],
+)
+def test_each_page_stays_within_twelve_queries(known, client_for, archive_dir, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if "/database/appointments" in url and connection.vendor == "sqlite":
+        pytest.skip("SQLite's introspection runs a PRAGMA per index; the budget is PostgreSQL's")
+    client = client_for(perms=EVERY_VIEW)  # a plain staff member: permission lookups count
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    assert len(queries) <= 12, [q["sql"][:80] for q in queries]

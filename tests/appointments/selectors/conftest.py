@@ -7,19 +7,10 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from appointments.selectors import MODEL_NAMES
 from tests import known_data
 
-ALL = frozenset(
-    {
-        "appointment",
-        "customer",
-        "consultant",
-        "consultantschedule",
-        "appointmentfeedback",
-        "communityprogram",
-        "programparticipant",
-    }
-)
+ALL = frozenset(MODEL_NAMES)
 
 
 @pytest.fixture
