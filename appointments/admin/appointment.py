@@ -51,13 +51,10 @@ class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
     )
     list_display_links = ("appointment_id", "date")
     list_filter = ("status", "date", "consultant")
-    search_fields = (
-        "=customer__customer_id",
-        "customer__full_name",
-        "customer__email",
-        "customer__phone_number",
-        "consultant__full_name",
-    )
+    # Customer columns only: an OR that also spans the consultant (or the appointment's
+    # own customer_id) keeps PostgreSQL from narrowing customers first, and a search of a
+    # million appointments goes from ~50 ms to over a second. Consultants have a filter.
+    search_fields = ("customer__full_name", "customer__email", "customer__phone_number")
     date_hierarchy = "date"
     list_select_related = ("customer", "consultant")
     autocomplete_fields = ("customer",)
@@ -148,7 +145,6 @@ class AppointmentFeedbackAdmin(MeetAssistAdmin):
         "appointment__customer__full_name",
         "appointment__customer__email",
         "appointment__customer__phone_number",
-        "appointment__consultant__full_name",
     )
     date_hierarchy = "created_at"
     list_select_related = ("appointment__customer", "appointment__consultant")

@@ -16,6 +16,7 @@ from import_export.formats.base_formats import CSV, XLSX
 from meetassist.exceptions import DomainError
 
 from .audit import log_action, log_export
+from .changelist import ProbingDatesChangeList
 from .paginator import EstimatedCountPaginator
 
 #: After this many refusals the rest are summed up in one message.
@@ -59,6 +60,9 @@ class MeetAssistAdmin(ExportMixin, admin.ModelAdmin):
     export_formats = [CSV, XLSX]
     # A BOM so Excel reads Vietnamese CSV as UTF-8.
     to_encoding = "utf-8-sig"
+
+    def get_changelist(self, request: HttpRequest, **kwargs):
+        return ProbingDatesChangeList
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         # Exporting shows every row: only for staff who may view this model (and, if

@@ -34,6 +34,9 @@ class CustomerAdmin(MeetAssistAdmin):
     list_filter = ("is_disabled", "created_at")
     search_fields = ("customer_id", "full_name", "email", "phone_number")
     date_hierarchy = "created_at"
+    # Newest first, along the created_at index (full_name has none: sorting a big table by
+    # it would read every row).
+    ordering = ("-created_at",)
     readonly_fields = ("created_at",)
 
 

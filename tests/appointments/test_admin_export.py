@@ -169,3 +169,12 @@ def test_every_model_exports_as_csv(superuser_client, model):
     }
     rows = csv_rows(superuser_client.post(url, data))
     assert len(rows) >= 1
+
+
+def test_changelist_export_button_carries_the_filters(login, appointments):
+    client = login(perms=["appointments.view_appointment"])
+    changelist = reverse("admin:appointments_appointment_changelist")
+    page = client.get(changelist, {"status__exact": "confirmed", "q": "Nguyễn"})
+    assert page.context["has_export_permission"]
+    html = page.content.decode()
+    assert f'href="{EXPORT}?q=Nguy%E1%BB%85n&amp;status__exact=confirmed"' in html

@@ -179,3 +179,48 @@ def test_staff_without_permission_on_a_model_gets_403(login, model):
     client = login(perms=["appointments.view_customer"] if model != "customer" else [])
     assert client.get(reverse(f"admin:appointments_{model}_changelist")).status_code == 403
     assert client.get(reverse(f"admin:appointments_{model}_add")).status_code == 403
+
+
+def test_a_second_registration_of_a_customer_in_the_inline_is_a_form_error(superuser_client):
+    participant = factories.ParticipantFactory()
+    program = participant.program
+    response = superuser_client.post(
+        reverse("admin:appointments_communityprogram_change", args=[program.pk]),
+        {
+            "program_name": program.program_name,
+            "date": program.date.isoformat(),
+            "status": "upcoming",
+            "participants-TOTAL_FORMS": 2,
+            "participants-INITIAL_FORMS": 1,
+            "participants-0-id": participant.pk,
+            "participants-0-program": program.pk,
+            "participants-0-customer": participant.customer_id,
+            "participants-0-status": "registered",
+            "participants-0-registered_time_0": "2030-01-01",
+            "participants-0-registered_time_1": "08:00",
+            "participants-1-program": program.pk,
+            "participants-1-customer": participant.customer_id,
+            "participants-1-status": "registered",
+            "participants-1-registered_time_0": "2030-01-01",
+            "participants-1-registered_time_1": "09:00",
+        },
+    )
+    assert response.status_code == 200
+    assert "Please correct the duplicate data for customer" in response.content.decode()
+    assert program.participants.count() == 1
+
+
+def test_a_duplicate_slot_is_a_form_error_not_a_server_error(superuser_client):
+    slot = factories.ScheduleFactory()
+    response = superuser_client.post(
+        reverse("admin:appointments_consultantschedule_add"),
+        {
+            "consultant": slot.consultant_id,
+            "date": slot.date.isoformat(),
+            "start_time": "09:00",
+            "end_time": "09:30",
+            "is_available": "on",
+        },
+    )
+    assert response.status_code == 200
+    assert "This consultant already has a slot at that time." in response.content.decode()

@@ -1,4 +1,4 @@
-"""Big changelists on PostgreSQL: counts are capped or estimated, never a full COUNT(*)."""
+"""Big changelists: counts capped or estimated (never a full COUNT(*)), dates found by probes."""
 
 from __future__ import annotations
 
@@ -89,3 +89,54 @@ def test_other_databases_count_exactly(many_appointments):
         assert abs(paginator.count - ROWS) <= ROWS // 10
     else:
         assert paginator.count == ROWS
+
+
+@pytest.fixture
+def spread_over_years():
+    """Appointments in Dec 2029, Jan and Mar 2030 and May 2032 (none in 2031)."""
+    for day in ("2029-12-30", "2030-01-02", "2030-03-15", "2030-03-16", "2032-05-01"):
+        factories.AppointmentFactory(date=day)
+
+
+def test_date_drilldown_lists_the_years_that_have_rows(superuser_client, spread_over_years):
+    with CaptureQueriesContext(connection) as queries:
+        html = superuser_client.get(CHANGELIST).content.decode()
+    for year in (2029, 2030, 2032):
+        assert f'href="?date__year={year}"' in html
+    assert "date__year=2031" not in html
+    assert not [q for q in queries if "DISTINCT" in q["sql"]]
+
+
+def test_date_drilldown_lists_the_months_of_a_year_that_have_rows(
+    superuser_client, spread_over_years
+):
+    html = superuser_client.get(CHANGELIST, {"date__year": 2030}).content.decode()
+    assert 'href="?date__month=1&amp;date__year=2030"' in html
+    assert 'href="?date__month=3&amp;date__year=2030"' in html
+    assert "date__month=2&amp;" not in html and "date__month=12&amp;" not in html
+
+
+def test_probed_dates_match_djangos_distinct_dates(spread_over_years):
+    from appointments.admin.changelist import ProbingDatesMixin
+
+    class Probing(ProbingDatesMixin, type(Appointment.objects.all())):
+        pass
+
+    probing = Appointment.objects.all()._chain()
+    probing.__class__ = Probing
+    for kind in ("year", "month"):
+        for order in ("ASC", "DESC"):
+            expected = list(Appointment.objects.dates("date", kind, order))
+            assert probing.dates("date", kind, order) == expected
+    assert list(probing.filter(date__year=2030).dates("date", "month")) == [
+        dt.date(2030, 1, 1),
+        dt.date(2030, 3, 1),
+    ]
+
+
+def test_a_search_keeps_djangos_single_distinct_query(superuser_client, spread_over_years):
+    customer = Appointment.objects.get(date="2030-01-02").customer
+    with CaptureQueriesContext(connection) as queries:
+        response = superuser_client.get(CHANGELIST, {"q": customer.phone_number})
+    assert [a.date for a in response.context["cl"].result_list] == [dt.date(2030, 1, 2)]
+    assert len([q for q in queries if "DISTINCT" in q["sql"]]) <= 1
