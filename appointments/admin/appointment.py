@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponseRedirect
+from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -26,6 +27,23 @@ CANCELLED = ngettext_lazy(
     "%(count)d appointments cancelled; their slots are free again.",
     "count",
 )
+
+
+def status_action(name: str, service, description: Promise, done_message: Promise):
+    """An admin action that moves each selected appointment through ``service``."""
+
+    @admin.action(description=description, permissions=["change"])
+    def action(modeladmin: MeetAssistAdmin, request: HttpRequest, queryset) -> None:
+        modeladmin.run_each(
+            request,
+            queryset,
+            lambda pk: service(appointment_id=pk),
+            action=name,
+            done_message=done_message,
+        )
+
+    action.__name__ = name
+    return action
 
 
 class FeedbackInline(admin.StackedInline):
@@ -93,35 +111,18 @@ class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
             return "—"
         return format_html('<a href="{}">{}</a>', assign_slot_url(obj.pk), _("Assign…"))
 
-    @admin.action(description=_("Confirm selected appointments"), permissions=["change"])
-    def confirm(self, request: HttpRequest, queryset) -> None:
-        self.run_each(
-            request,
-            queryset,
-            lambda pk: services.appointment_confirm(appointment_id=pk),
-            action="confirm",
-            done_message=CONFIRMED,
-        )
-
-    @admin.action(description=_("Mark selected appointments completed"), permissions=["change"])
-    def complete(self, request: HttpRequest, queryset) -> None:
-        self.run_each(
-            request,
-            queryset,
-            lambda pk: services.appointment_complete(appointment_id=pk),
-            action="complete",
-            done_message=COMPLETED,
-        )
-
-    @admin.action(description=_("Cancel selected appointments"), permissions=["change"])
-    def cancel(self, request: HttpRequest, queryset) -> None:
-        self.run_each(
-            request,
-            queryset,
-            lambda pk: services.appointment_cancel(appointment_id=pk),
-            action="cancel",
-            done_message=CANCELLED,
-        )
+    confirm = status_action(
+        "confirm", services.appointment_confirm, _("Confirm selected appointments"), CONFIRMED
+    )
+    complete = status_action(
+        "complete",
+        services.appointment_complete,
+        _("Mark selected appointments completed"),
+        COMPLETED,
+    )
+    cancel = status_action(
+        "cancel", services.appointment_cancel, _("Cancel selected appointments"), CANCELLED
+    )
 
     @admin.action(
         description=_("Assign the selected appointment to a slot…"), permissions=["change"]

@@ -75,32 +75,28 @@ class AssignSlotMixin:
         try:
             moved = services.slot_assign(appointment_id=appointment.pk, schedule_id=slot.pk)
         except DomainError as err:
-            self.message_user(request, str(err), messages.ERROR)
-            log_action(
-                request,
-                action="assign_slot",
-                model=self.model,
-                ids=[appointment.pk],
-                done=0,
-                refused=1,
-                detail=f"slot {slot.pk}: {err}",
-            )
+            refusal = str(err)
+            self.message_user(request, refusal, messages.ERROR)
             # Back to the list, which now shows what is really free.
-            return HttpResponseRedirect(request.get_full_path())
-        self.message_user(
-            request,
-            _("Appointment %(appointment)s now holds the slot %(slot)s.")
-            % {"appointment": moved, "slot": slot},
-            messages.SUCCESS,
-        )
+            response = HttpResponseRedirect(request.get_full_path())
+        else:
+            refusal = ""
+            self.message_user(
+                request,
+                _("Appointment %(appointment)s now holds the slot %(slot)s.")
+                % {"appointment": moved, "slot": slot},
+                messages.SUCCESS,
+            )
+            response = HttpResponseRedirect(
+                reverse("admin:appointments_appointment_change", args=[quote(appointment.pk)])
+            )
         log_action(
             request,
             action="assign_slot",
             model=self.model,
             ids=[appointment.pk],
-            done=1,
-            detail=f"slot {slot.pk}",
+            done=0 if refusal else 1,
+            refused=1 if refusal else 0,
+            detail=f"slot {slot.pk}" + (f": {refusal}" if refusal else ""),
         )
-        return HttpResponseRedirect(
-            reverse("admin:appointments_appointment_change", args=[quote(appointment.pk)])
-        )
+        return response

@@ -140,3 +140,10 @@ def test_a_search_keeps_djangos_single_distinct_query(superuser_client, spread_o
         response = superuser_client.get(CHANGELIST, {"q": customer.phone_number})
     assert [a.date for a in response.context["cl"].result_list] == [dt.date(2030, 1, 2)]
     assert len([q for q in queries if "DISTINCT" in q["sql"]]) <= 1
+
+
+def test_filter_facets_are_never_counted(superuser_client, spread_over_years):
+    with CaptureQueriesContext(connection) as queries:
+        html = superuser_client.get(CHANGELIST, {"_facets": "True"}).content.decode()
+    assert "Show counts" not in html
+    assert not [q for q in queries if "COUNT(" in q["sql"].upper() and "FILTER" in q["sql"]]
