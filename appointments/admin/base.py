@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet
+from django.db.models import Model, QuerySet, URLField
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
@@ -59,6 +59,8 @@ class MeetAssistAdmin(ExportMixin, admin.ModelAdmin):
     # Facet counts are one COUNT per filter choice over the whole table.
     show_facets = admin.ShowFacets.NEVER
     list_per_page = 50
+    # Links staff paste usually lack a scheme; assume https (Django 6's default).
+    formfield_overrides = {URLField: {"assume_scheme": "https"}}
     export_formats = [CSV, XLSX]
     # A BOM so Excel reads Vietnamese CSV as UTF-8.
     to_encoding = "utf-8-sig"
