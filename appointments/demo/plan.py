@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.utils.translation import gettext as _
 
@@ -87,7 +88,7 @@ class DemoPlan:
     def start(self) -> dt.date:
         return self.days[0] if self.days else self.now.date()
 
-    @property
+    @cached_property
     def opened(self) -> dt.datetime:
         """When the first demo customer signed up: a year before the first slot."""
         midnight = dt.datetime.combine(self.start, dt.time(), tzinfo=self.now.tzinfo)
@@ -99,9 +100,13 @@ class DemoPlan:
         ``number`` counts this run's customers from 0; ``jitter`` is in [0, 0.9).
         """
         share = (number + (jitter if number else 0.0)) / self.sizes.customers
-        return self.opened + (self.now - self.opened) * share
+        return self.opened + self.signup_span * share
+
+    @cached_property
+    def signup_span(self) -> dt.timedelta:
+        return self.now - self.opened
 
     def customers_by(self, moment: dt.datetime) -> int:
         """How many of this run's customers had signed up by ``moment`` (never fewer than 1)."""
-        share = (moment - self.opened) / (self.now - self.opened)
+        share = (moment - self.opened) / self.signup_span
         return max(1, min(self.sizes.customers, int(self.sizes.customers * share)))
