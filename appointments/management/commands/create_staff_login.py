@@ -1,4 +1,4 @@
-"""Create (or reset) the local ``admin`` superuser and print its login: the embedded default only."""
+"""Create or reset the local ``admin`` superuser and print its login (embedded default)."""
 
 from __future__ import annotations
 
