@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import fields
+
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from appointments.demo.plan import DemoSizes
 from appointments.demo.services import demo_data_create
@@ -38,14 +41,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_empty: bool, **options) -> None:
-        sizes = DemoSizes(**{f: options[f] for f in DemoSizes.__dataclass_fields__})
+        sizes = DemoSizes(**{f.name: options[f.name] for f in fields(DemoSizes)})
         try:
             result = demo_data_create(sizes=sizes, if_empty=if_empty)
         except DomainError as err:
             raise CommandError(str(err)) from err
         if result.skipped:
-            self.stdout.write("The database already holds data: no demo data added.")
+            self.stdout.write(_("The database already holds data: no demo data added."))
             return
         for model, count in result.created.items():
             self.stdout.write(f"{count:>10,}  {model._meta.verbose_name_plural}")
-        self.stdout.write(self.style.SUCCESS(f"Demo data created in {result.seconds:.1f} s."))
+        done = _("Demo data created in %(seconds).1f s.") % {"seconds": result.seconds}
+        self.stdout.write(self.style.SUCCESS(done))
