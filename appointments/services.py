@@ -42,6 +42,14 @@ _CONSTRAINT_MESSAGES = {
         "the status is not one of pending, confirmed, completed, cancelled"
     ),
     "feedback_rating_0_to_5": gettext_lazy("the rating must be between 0 and 5"),
+    "schedule_ends_after_start": gettext_lazy("a slot must end after it starts"),
+    "appointment_duration_positive": gettext_lazy("the duration must be positive"),
+    "program_status_valid": gettext_lazy(
+        "the program status is not one of upcoming, ongoing, completed"
+    ),
+    "participant_status_valid": gettext_lazy(
+        "the participant status is not one of registered, attended, cancelled"
+    ),
 }
 
 
@@ -208,7 +216,7 @@ def schedule_generate(
     days = {int(d) for d in weekdays}
     if not days <= set(range(7)):
         raise DomainError(_("Weekdays are numbers from 0 (Monday) to 6 (Sunday)."))
-    consultant_ids = list(consultant_ids)
+    consultant_ids = list(dict.fromkeys(consultant_ids))  # a repeated id counts once
     found = set(Consultant.objects.filter(pk__in=consultant_ids).values_list("pk", flat=True))
     missing = sorted(set(consultant_ids) - found)
     if missing:
