@@ -1,9 +1,12 @@
-"""Root URLs: the admin (staff work) and the language switch."""
+"""Root URLs: the admin (staff work), the language switch and the health probe."""
 
 from django.contrib import admin
 from django.urls import include, path
 
+from meetassist import health
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("healthz", health.healthz, name="healthz"),
 ]

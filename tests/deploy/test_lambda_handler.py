@@ -1,0 +1,202 @@
+"""The Django app on Lambda: API Gateway events through ``zappa.handler.lambda_handler``.
+
+Every test starts its own container (a fresh process), so Zappa's handler singleton and
+Django's settings start cold each time, with the production settings a deployed stage has.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from urllib.parse import urlencode
+
+import pytest
+
+from tests.deploy.apigateway import (
+    API_HOST,
+    Browser,
+    body_text,
+    form_token,
+    header,
+    request,
+    set_cookie_headers,
+)
+from tests.deploy.conftest import STAFF_PASSWORD, STAFF_USERNAME
+
+pytestmark = pytest.mark.django_db
+
+VERSIONS = ["v1", "v2"]
+STYLESHEET = re.compile(r'href="([^"]+\.css)"')
+
+
+@pytest.fixture
+def app(start_container, migrated_database: str):
+    return start_container("dev", DATABASE_URL=migrated_database)
+
+
+def _login_page(app, version: str, browser: Browser | None = None) -> dict:
+    reply = app.invoke(request(version, "GET", "/admin/login/", stage="dev", browser=browser))
+    assert reply["statusCode"] == 200, body_text(reply)
+    return reply
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_admin_redirects_to_the_login_page_under_the_stage_prefix(app, version):
+    reply = app.invoke(request(version, "GET", "/admin/", stage="dev"))
+
+    assert reply["statusCode"] == 302
+    assert header(reply, "Location") == "/dev/admin/login/?next=/dev/admin/"
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_login_page_links_and_static_urls_carry_the_stage_prefix(app, version):
+    html = body_text(_login_page(app, version))
+
+    assert 'action="/dev/admin/login/"' in html
+    stylesheets = STYLESHEET.findall(html)
+    assert stylesheets, "the admin login page links no stylesheet"
+    for url in stylesheets:
+        # The manifest's hashed name under the stage's static URL.
+        assert re.fullmatch(r"/dev/static/admin/css/[\w-]+\.[0-9a-f]{12}\.css", url), url
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("as_base64", [False, True], ids=["plain-body", "base64-body"])
+def test_staff_signs_in_with_the_form_posted_as_plain_or_base64_body(app, version, as_base64):
+    browser = Browser()
+    page = _login_page(app, version, browser)
+    browser.keep(page)
+    form = urlencode(
+        {
+            "csrfmiddlewaretoken": form_token(body_text(page)),
+            "username": STAFF_USERNAME,
+            "password": STAFF_PASSWORD,
+            "next": "/dev/admin/",
+        }
+    ).encode()
+
+    reply = app.invoke(
+        request(
+            version,
+            "POST",
+            "/admin/login/",
+            stage="dev",
+            browser=browser,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"https://{API_HOST}",
+                "Referer": f"https://{API_HOST}/dev/admin/login/",
+            },
+            body=form,
+            body_as_base64=as_base64,
+        )
+    )
+
+    assert reply["statusCode"] == 302, body_text(reply)
+    assert header(reply, "Location") == "/dev/admin/"
+    session = [c for c in set_cookie_headers(reply) if c.startswith("sessionid=")]
+    assert session and "Secure" in session[0] and "HttpOnly" in session[0]
+    browser.keep(reply)
+    index = app.invoke(request(version, "GET", "/admin/", stage="dev", browser=browser))
+    assert index["statusCode"] == 200
+    assert "/dev/admin/logout/" in body_text(index)
+
+
+def test_wrong_password_is_refused_on_the_login_page(app):
+    browser = Browser()
+    page = _login_page(app, "v1", browser)
+    browser.keep(page)
+    form = urlencode(
+        {
+            "csrfmiddlewaretoken": form_token(body_text(page)),
+            "username": STAFF_USERNAME,
+            "password": "not-the-password",
+        }
+    ).encode()
+
+    reply = app.invoke(
+        request(
+            "v1",
+            "POST",
+            "/admin/login/",
+            stage="dev",
+            browser=browser,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": f"https://{API_HOST}",
+            },
+            body=form,
+        )
+    )
+
+    assert reply["statusCode"] == 200
+    assert not [c for c in set_cookie_headers(reply) if c.startswith("sessionid=")]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_static_asset_is_served_compressed_with_a_far_future_cache(app, version):
+    stylesheet = STYLESHEET.findall(body_text(_login_page(app, version)))[0]
+    path = stylesheet.removeprefix("/dev")
+
+    reply = app.invoke(
+        request(version, "GET", path, stage="dev", headers={"Accept-Encoding": "gzip"})
+    )
+
+    assert reply["statusCode"] == 200
+    assert header(reply, "Content-Type").startswith("text/css")
+    assert header(reply, "Content-Encoding") == "gzip"
+    assert reply["isBase64Encoded"] is True  # binary_support: API Gateway gets bytes intact
+    assert "immutable" in header(reply, "Cache-Control")
+    assert "{" in body_text(reply)  # the stylesheet itself, unzipped
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_health_endpoint_answers_json_with_the_database_status(app, version):
+    reply = app.invoke(request(version, "GET", "/healthz", stage="dev"))
+
+    assert reply["statusCode"] == 200
+    assert header(reply, "Content-Type") == "application/json"
+    assert json.loads(body_text(reply)) == {"status": "ok", "database": True}
+
+
+def test_health_endpoint_answers_503_when_the_database_is_unreachable(start_container):
+    app = start_container("dev", DATABASE_URL="postgres://nobody:x@127.0.0.1:1/none")
+
+    reply = app.invoke(request("v1", "GET", "/healthz", stage="dev"))
+
+    assert reply["statusCode"] == 503
+    assert json.loads(body_text(reply)) == {"status": "error", "database": False}
+
+
+def test_plain_http_is_redirected_to_https_keeping_the_prefix(app):
+    reply = app.invoke(
+        request("v1", "GET", "/admin/login/", stage="dev", headers={"X-Forwarded-Proto": "http"})
+    )
+
+    assert reply["statusCode"] == 301
+    assert header(reply, "Location") == f"https://{API_HOST}/dev/admin/login/"
+
+
+def test_responses_carry_hsts(app):
+    reply = app.invoke(request("v1", "GET", "/healthz", stage="dev"))
+
+    assert "max-age=31536000" in header(reply, "Strict-Transport-Security")
+
+
+def test_production_stage_serves_under_its_own_prefix(start_container, migrated_database):
+    app = start_container("production", DATABASE_URL=migrated_database)
+
+    reply = app.invoke(request("v1", "GET", "/admin/login/", stage="production"))
+
+    assert reply["statusCode"] == 200
+    assert all(u.startswith("/production/static/") for u in STYLESHEET.findall(body_text(reply)))
+
+
+def test_logs_reach_cloudwatch_as_one_json_object_a_line(app):
+    app.invoke(request("v1", "GET", "/no-such-page", stage="dev"))
+
+    records = [json.loads(line) for line in app.log().splitlines() if line.startswith("{")]
+    not_found = [r for r in records if r.get("logger") == "django.request"]
+    assert not_found, app.log()
+    assert not_found[0]["level"] == "WARNING"
+    assert not_found[0]["message"] == "Not Found: /dev/no-such-page"
