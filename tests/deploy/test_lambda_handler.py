@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import json
 import re
-from urllib.parse import urlencode
+import uuid
+from urllib.parse import urlencode, urlparse
 
+import boto3
 import pytest
 
 from tests.deploy.apigateway import (
@@ -200,3 +202,26 @@ def test_logs_reach_cloudwatch_as_one_json_object_a_line(app):
     assert not_found, app.log()
     assert not_found[0]["level"] == "WARNING"
     assert not_found[0]["message"] == "Not Found: /dev/no-such-page"
+
+
+@pytest.mark.postgres
+def test_function_finds_its_database_through_secrets_manager(
+    start_container, migrated_database, s3_endpoint
+):
+    url = urlparse(migrated_database)
+    secret = {
+        "engine": "postgres",
+        "host": url.hostname,
+        "port": url.port,
+        "username": url.username,
+        "password": url.password or "unused-by-trust-auth",
+        "dbname": url.path.lstrip("/"),
+    }
+    client = boto3.client("secretsmanager", endpoint_url=s3_endpoint, region_name="ap-southeast-1")
+    name = f"meetassist/dev/database-{uuid.uuid4().hex[:8]}"
+    arn = client.create_secret(Name=name, SecretString=json.dumps(secret))["ARN"]
+    app = start_container("dev", DATABASE_SECRET_ARN=arn)  # and no DATABASE_URL
+
+    reply = app.invoke(request("v1", "GET", "/healthz", stage="dev"))
+
+    assert json.loads(body_text(reply)) == {"status": "ok", "database": True}
