@@ -184,10 +184,10 @@ def start_container(zappa_settings_dir, lambda_env, tmp_path: Path) -> Iterator[
     """Start Lambda containers running the source tree for a stage; all stopped after."""
     started: list[LambdaContainer] = []
 
-    def start(stage: str = "dev", **env: str) -> LambdaContainer:
+    def start(stage: str = "dev", settings_dir: Path | None = None, **env: str) -> LambdaContainer:
         container = LambdaContainer(
             code_dir=PROJECT_DIR,
-            settings_dir=zappa_settings_dir(stage),
+            settings_dir=settings_dir or zappa_settings_dir(stage),
             env=lambda_env(stage, **env),
             log_path=tmp_path / f"container-{len(started)}.log",
         )

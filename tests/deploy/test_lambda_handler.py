@@ -24,6 +24,7 @@ from tests.deploy.apigateway import (
     set_cookie_headers,
 )
 from tests.deploy.conftest import STAFF_PASSWORD, STAFF_USERNAME
+from tests.deploy.lambda_container import LambdaError
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +63,8 @@ def test_login_page_links_and_static_urls_carry_the_stage_prefix(app, version):
         assert re.fullmatch(r"/dev/static/admin/css/[\w-]+\.[0-9a-f]{12}\.css", url), url
 
 
-@pytest.mark.parametrize("version", VERSIONS)
-@pytest.mark.parametrize("as_base64", [False, True], ids=["plain-body", "base64-body"])
-def test_staff_signs_in_with_the_form_posted_as_plain_or_base64_body(app, version, as_base64):
+def _sign_in(app, version: str, password: str, *, as_base64: bool = False):
+    """GET the login page, POST its form as a browser does: (reply, browser)."""
     browser = Browser()
     page = _login_page(app, version, browser)
     browser.keep(page)
@@ -72,32 +72,42 @@ def test_staff_signs_in_with_the_form_posted_as_plain_or_base64_body(app, versio
         {
             "csrfmiddlewaretoken": form_token(body_text(page)),
             "username": STAFF_USERNAME,
-            "password": STAFF_PASSWORD,
+            "password": password,
             "next": "/dev/admin/",
         }
     ).encode()
-
-    reply = app.invoke(
-        request(
-            version,
-            "POST",
-            "/admin/login/",
-            stage="dev",
-            browser=browser,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"https://{API_HOST}",
-                "Referer": f"https://{API_HOST}/dev/admin/login/",
-            },
-            body=form,
-            body_as_base64=as_base64,
-        )
+    headers = {
+        "Content-Type": "application/x-www-form-urlencoded",
+        "Origin": f"https://{API_HOST}",
+        "Referer": f"https://{API_HOST}/dev/admin/login/",
+    }
+    event = request(
+        version,
+        "POST",
+        "/admin/login/",
+        stage="dev",
+        browser=browser,
+        headers=headers,
+        body=form,
+        body_as_base64=as_base64,
     )
+    return app.invoke(event), browser
+
+
+def _session_cookies(reply: dict) -> set[str]:
+    # Zappa's WSGI middleware repeats each Set-Cookie header; browsers take it once.
+    return {c for c in set_cookie_headers(reply) if c.startswith("sessionid=")}
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+@pytest.mark.parametrize("as_base64", [False, True], ids=["plain-body", "base64-body"])
+def test_staff_signs_in_with_the_form_posted_as_plain_or_base64_body(app, version, as_base64):
+    reply, browser = _sign_in(app, version, STAFF_PASSWORD, as_base64=as_base64)
 
     assert reply["statusCode"] == 302, body_text(reply)
     assert header(reply, "Location") == "/dev/admin/"
-    session = [c for c in set_cookie_headers(reply) if c.startswith("sessionid=")]
-    assert session and "Secure" in session[0] and "HttpOnly" in session[0]
+    (session,) = _session_cookies(reply)
+    assert "Secure" in session and "HttpOnly" in session
     browser.keep(reply)
     index = app.invoke(request(version, "GET", "/admin/", stage="dev", browser=browser))
     assert index["statusCode"] == 200
@@ -105,34 +115,10 @@ def test_staff_signs_in_with_the_form_posted_as_plain_or_base64_body(app, versio
 
 
 def test_wrong_password_is_refused_on_the_login_page(app):
-    browser = Browser()
-    page = _login_page(app, "v1", browser)
-    browser.keep(page)
-    form = urlencode(
-        {
-            "csrfmiddlewaretoken": form_token(body_text(page)),
-            "username": STAFF_USERNAME,
-            "password": "not-the-password",
-        }
-    ).encode()
-
-    reply = app.invoke(
-        request(
-            "v1",
-            "POST",
-            "/admin/login/",
-            stage="dev",
-            browser=browser,
-            headers={
-                "Content-Type": "application/x-www-form-urlencoded",
-                "Origin": f"https://{API_HOST}",
-            },
-            body=form,
-        )
-    )
+    reply, _browser = _sign_in(app, "v1", "not-the-password")
 
     assert reply["statusCode"] == 200
-    assert not [c for c in set_cookie_headers(reply) if c.startswith("sessionid=")]
+    assert not _session_cookies(reply)
 
 
 @pytest.mark.parametrize("version", VERSIONS)
@@ -225,3 +211,18 @@ def test_function_finds_its_database_through_secrets_manager(
     reply = app.invoke(request("v1", "GET", "/healthz", stage="dev"))
 
     assert json.loads(body_text(reply)) == {"status": "ok", "database": True}
+
+
+def test_function_refuses_to_start_when_its_config_file_gives_no_secret_key(
+    start_container, zappa_settings_dir, tmp_path
+):
+    generated = (zappa_settings_dir("dev") / "zappa_settings.py").read_text()
+    (tmp_path / "zappa_settings.py").write_text(
+        re.sub(
+            r"REMOTE_ENV='[^']*'", "REMOTE_ENV='s3://replace-me-config-bucket/none.json'", generated
+        )
+    )
+    app = start_container("dev", settings_dir=tmp_path, DATABASE_URL="sqlite:///unused")
+
+    with pytest.raises(LambdaError, match="Set the SECRET_KEY environment variable"):
+        app.invoke(request("v1", "GET", "/healthz", stage="dev"))

@@ -1,4 +1,5 @@
-"""Production settings (DEBUG off), checked in fresh processes as a server starts them."""
+"""Production settings (DEBUG off) in fresh processes: deploy checks, Lambda's read-only
+code folder, the log format. (A missing SECRET_KEY or ALLOWED_HOSTS: test_settings.py.)"""
 
 from __future__ import annotations
 
@@ -53,20 +54,6 @@ def test_deploy_checks_pass_with_production_settings(tmp_path):
 
     assert done.returncode == 0, done.stdout + done.stderr
     assert "no issues" in done.stdout
-
-
-def test_app_refuses_to_start_in_production_without_secret_key(tmp_path):
-    done = _run(["-c", "import meetassist.wsgi"], tmp_path, ALLOWED_HOSTS="example.com")
-
-    assert done.returncode != 0
-    assert "Set the SECRET_KEY environment variable" in done.stderr
-
-
-def test_app_refuses_to_start_in_production_without_allowed_hosts(tmp_path):
-    done = _run(["-c", "import meetassist.wsgi"], tmp_path, SECRET_KEY=secrets.token_urlsafe(50))
-
-    assert done.returncode != 0
-    assert "Set the ALLOWED_HOSTS environment variable" in done.stderr
 
 
 def test_production_reading_a_database_secret_writes_nothing_into_the_code_folder(
