@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from meetassist.database_secret import database_from_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -87,14 +89,20 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-if "DATABASE_URL" not in env.ENVIRON:
-    VAR_DIR.mkdir(exist_ok=True)  # the embedded default's SQLite file lives here
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'meetassist.sqlite3'}")
-}
+DATABASE_SECRET_ARN = env.str("DATABASE_SECRET_ARN", default="")
+if DATABASE_SECRET_ARN:
+    # On Lambda the RDS credentials live in Secrets Manager, read here: once per process.
+    DATABASES = {"default": database_from_secret(DATABASE_SECRET_ARN)}
+else:
+    if "DATABASE_URL" not in env.ENVIRON:
+        # Only the embedded default writes here (Lambda's code directory is read-only).
+        VAR_DIR.mkdir(exist_ok=True)
+    DATABASES = {
+        "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'meetassist.sqlite3'}")
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASE_SECRET_ARN = env.str("DATABASE_SECRET_ARN", default="")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------------------
@@ -115,8 +123,15 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
-STATIC_URL = env.str("STATIC_URL", default="static/")
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Behind API Gateway the app answers under the stage path (/dev/...). Django fixes
+# STATIC_URL before any request brings SCRIPT_NAME, so the prefix is given here, and
+# WhiteNoise, which sees paths without it, is told the unprefixed one.
+URL_PREFIX = env.str("URL_PREFIX", default="").rstrip("/")
+STATIC_URL = env.str("STATIC_URL", default=f"{URL_PREFIX}/static/" if URL_PREFIX else "static/")
+if URL_PREFIX:
+    WHITENOISE_STATIC_PREFIX = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # the package carries only what is served
 
 # --- Archive storage (DESIGN.md, "Storage layout") ---------------------------------------
 ARCHIVE_BUCKET = env.str("ARCHIVE_BUCKET", default="")
@@ -181,14 +196,27 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Logging ------------------------------------------------------------------------------
+# Production logs one JSON object a line (CloudWatch parses it; tracebacks stay in one event).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
