@@ -38,9 +38,10 @@ lint: venv
 
 # Translations: refresh the catalogues from the code, then compile them (needs GNU gettext).
 messages: venv
-	$(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=tests \
-		--ignore=benchmarks --ignore=test-output --ignore=var --ignore=staticfiles
-	$(PY) manage.py compilemessages --ignore=.venv
+	$(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=.venv-lambda \
+		--ignore=dist --ignore=tests --ignore=benchmarks --ignore=test-output --ignore=var \
+		--ignore=staticfiles
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-lambda
 
 # Runtime dependencies only (pyproject's [project].dependencies), then byte code that Lambda
 # can use as is: unchecked-hash .pyc files stay valid in a zip whose file times are lost,

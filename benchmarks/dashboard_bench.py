@@ -11,9 +11,10 @@ kept from an earlier run is reused), fills it with INSERT … SELECT generate_se
 1.7 M schedule slots, the appointments booked into them, feedback, programs), and times each
 URL in-process through Django's test client as a logged-in superuser: server time, no
 network. Targets: p95 ≤ 150 ms and ≤ 12 queries per dashboard page; the admin's appointment
-changelist p95 ≤ 300 ms. The physical limits measured in the same run: one database round
-trip (``SELECT 1``) and a full scan of the appointment table; each page is printed as a
-ratio to its target and to (its queries × one round trip).
+changelist p95 ≤ 300 ms. The physical limit measured in the same run is one full read of
+the appointment table (``count(*)``, what any exact all-time number costs at least once);
+each URL is printed as a ratio to its target and to that scan, which keeps the figures
+comparable on a machine shared with other work (its load average is printed too).
 """
 
 from __future__ import annotations
@@ -257,7 +258,8 @@ def main() -> int:
         total = Appointment.objects.count()
         print(
             f"{total:,} appointments · round trip {rtt:.3f} ms · full scan of appointments "
-            f"{scan:.0f} ms · {args.iterations} requests per URL after one warm-up"
+            f"{scan:.0f} ms · load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs · "
+            f"{args.iterations} requests per URL after one warm-up"
         )
         today = timezone.localdate()
         past = today.replace(day=1) - timezone.timedelta(days=200)
@@ -269,13 +271,14 @@ def main() -> int:
             target = CHANGELIST_TARGET_MS if template == CHANGELIST else PAGE_TARGET_MS
             ratio = p95 / target
             worst = max(worst, ratio if template == CHANGELIST else max(ratio, queries / 12))
-            floor = p95 / max(queries * rtt, 1e-6)
+            floor = p95 / scan
             flag = "" if status == 200 and ratio <= 1 and queries <= PAGE_QUERY_TARGET else "  !"
             print(
                 f"{url:52} {p50:7.1f} {p95:7.1f} {queries:7d} {ratio:10.2f}"
-                f"   ×{floor:.0f} of queries×round trip · HTTP {status}{flag}"
+                f"   {floor:5.2f}× scan · HTTP {status}{flag}"
             )
         print(f"worst ratio to target: {worst:.2f} (≤ 1.00 meets every target)")
+        print(f"load average at the end {os.getloadavg()[0]:.1f}")
     finally:
         connections.close_all()
         if not args.keep:

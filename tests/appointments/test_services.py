@@ -245,7 +245,8 @@ def test_twenty_staff_racing_for_one_slot_yield_exactly_one_winner():
     def assign(appointment_id: int) -> None:
         try:
             barrier.wait(timeout=30)
-            services.slot_assign(appointment_id=appointment_id, schedule_id=slot.pk)
+            with translation.override("en"):  # the active language is per thread
+                services.slot_assign(appointment_id=appointment_id, schedule_id=slot.pk)
             winners.append(appointment_id)
         except DomainError as err:
             refusals.append(str(err))
