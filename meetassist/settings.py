@@ -132,6 +132,9 @@ if URL_PREFIX:
     WHITENOISE_STATIC_PREFIX = "/static/"
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # the package carries only what is served
+# Locally (and in tests, where Django forces settings.DEBUG off) static files are found
+# on demand, so no collectstatic is needed; production serves the collected set.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Archive storage (DESIGN.md, "Storage layout") ---------------------------------------
 ARCHIVE_BUCKET = env.str("ARCHIVE_BUCKET", default="")
