@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from meetassist import health
 
+# The product's name, not Django's, in every admin and dashboard page's header and title.
+admin.site.site_header = admin.site.site_title = "MeetAssist"
+
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
