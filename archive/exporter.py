@@ -219,6 +219,8 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
         with transaction.atomic():
             owned = ownership(spec, ctx.identity) if held else Ownership(full=True)
             targets = _targets(spec, ctx, files, stored)
+            if ctx.progress:
+                ctx.progress(spec.name, 0, len(targets))
             for done, (key, month) in enumerate(targets, start=1):
                 written = _produce(spec, month, key, ctx, owned, stored)
                 futures.append(

@@ -57,7 +57,7 @@ class ArchiveS3Storage(S3Storage):
             "response_checksum_validation": self.response_checksum_validation or compatible,
         }
         if self.client_config.retries is None:
-            chosen["retries"] = {"mode": "standard", "max_attempts": self.max_attempts}
+            chosen["retries"] = {"mode": "standard", "total_max_attempts": self.max_attempts}
         self.client_config = self.client_config.merge(
             Config(**{name: value for name, value in chosen.items() if value})
         )
