@@ -108,11 +108,14 @@ class RunContext:
 
 
 class Uploader:
-    """One background thread settling files while the main thread exports the next."""
+    """Background threads settling files while the main thread exports the next ones.
 
-    def __init__(self, backlog: int = 2) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="archive-upload")
-        self._slots = threading.BoundedSemaphore(backlog)
+    At most ``workers + 1`` exported files wait on disk; S3 clients are thread-safe.
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="archive-upload")
+        self._slots = threading.BoundedSemaphore(workers + 1)
 
     def submit(self, fn: Callable[..., FileOutcome], *args) -> Future:
         self._slots.acquire()

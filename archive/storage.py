@@ -5,6 +5,7 @@ Nothing else reaches S3 or the folder directly; keys follow DESIGN.md's storage 
 
 from __future__ import annotations
 
+from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
 from botocore.utils import calculate_md5
 from django.core.files.storage import Storage, storages
@@ -39,6 +40,9 @@ class ArchiveS3Storage(S3Storage):
     PutObject and UploadPart carries a Content-MD5 instead, which every S3 store verifies.
     Transient errors are retried by botocore's "standard" mode with backoff
     (``AWS_MAX_ATTEMPTS`` attempts) unless AWS_S3_CLIENT_CONFIG sets its own retries.
+    Unless AWS_S3_TRANSFER_CONFIG says otherwise, files over 8 MB go multipart in 8 MB parts
+    two at a time (the exporter uploads two files at once; the SDK's ten threads per file
+    only raise memory, month files having two or three parts).
     """
 
     def get_default_settings(self) -> dict:
@@ -50,7 +54,10 @@ class ArchiveS3Storage(S3Storage):
         }
 
     def __init__(self, **settings) -> None:
+        chosen_transfer = settings.get("transfer_config") or setting("AWS_S3_TRANSFER_CONFIG")
         super().__init__(**settings)
+        if chosen_transfer is None:
+            self.transfer_config = TransferConfig(max_concurrency=2)
         compatible = "when_required" if self.endpoint_url else None
         chosen = {
             "request_checksum_calculation": self.request_checksum_calculation or compatible,
