@@ -6,6 +6,7 @@ import hashlib
 import os
 
 import pytest
+from botocore.awsrequest import AWSResponse
 from django.conf import settings as django_settings
 
 from archive.storage import ArchiveS3Storage
@@ -99,3 +100,34 @@ def test_stat_reads_our_md5_not_the_multipart_etag(s3_bucket, big_file):
     etag = storage.connection.meta.client.head_object(Bucket=s3_bucket, Key="data/big.csv")["ETag"]
     assert "-" in etag and md5 not in etag
     assert objects.stat("data/missing.csv") is None
+
+
+class _Ok:
+    def stream(self, **kwargs):
+        yield b""
+
+
+def test_production_aws_sends_crc32_as_a_trailer_over_tls(settings):
+    """What production sends (no network: the request is answered at botocore's hook)."""
+    settings.AWS_ACCESS_KEY_ID = settings.AWS_SECRET_ACCESS_KEY = "testing"
+    storage = ArchiveS3Storage(bucket_name="prod", region_name="ap-southeast-1")
+    client = storage.connection.meta.client
+    sent: list[tuple[str, dict]] = []
+
+    def answer(request, event_name, **kwargs):
+        headers = {
+            k.lower(): v.decode() if isinstance(v, bytes) else v for k, v in request.headers.items()
+        }
+        sent.append((event_name.rsplit(".", 1)[-1], headers))
+        return AWSResponse(request.url, 200, {"ETag": '"x"'}, _Ok())
+
+    client.meta.events.register_first("before-send.s3", answer)
+    client.put_object(Bucket="prod", Key="data/customer.csv", Body=b"a\n1\n")
+    client.upload_part(Bucket="prod", Key="k", UploadId="u", PartNumber=1, Body=b"x" * 100)
+    for _op, headers in sent:
+        assert headers["x-amz-trailer"] == "x-amz-checksum-crc32"
+        assert headers["x-amz-content-sha256"] == "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+        assert headers["x-amz-sdk-checksum-algorithm"] == "CRC32"
+        assert "content-md5" not in headers
+        assert headers["content-encoding"] == "aws-chunked"
+    assert [op for op, _h in sent] == ["PutObject", "UploadPart"]
