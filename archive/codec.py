@@ -45,6 +45,7 @@ _CSV_SPECIAL = re.compile(r'[",\r\n]')
 _FLOAT_WORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 # FORMULA_START in PostgreSQL's regex dialect, apostrophes doubled for a SQL literal.
 _SQL_FORMULA_START = r"^''*[-=+@\t\r]"
+_SQL_FORMULA_CODES = ", ".join(str(ord(c)) for c in "'=+-@\t\r")
 
 
 class CellError(ValueError):
@@ -136,17 +137,22 @@ def sql_cell(field: models.Field, column: str) -> str:
     """SQL whose text COPY writes exactly as ``encode`` writes the value (NULL for empty).
 
     ``column`` is a quoted column reference. The transaction must use DateStyle ISO and
-    extra_float_digits = 1 (the export snapshot sets both). An empty cell must come out as
-    SQL NULL: COPY writes NULL unquoted but the empty string as ``""``.
+    extra_float_digits = 1 (the export snapshot sets both), under which COPY itself writes
+    numbers, dates and times as ``encode`` does. An empty cell must come out as SQL NULL:
+    COPY writes NULL unquoted but the empty string as ``""``.
     """
     if isinstance(field, models.BooleanField):
         return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
     if isinstance(field, models.DateTimeField):
         return f"(({column}) AT TIME ZONE 'UTC')::text || '+00:00'"
     if is_text(field):
-        formula = f"{column} ~ '{_SQL_FORMULA_START}'"
+        # ascii() first, so the regular expression runs only where a formula may start.
+        formula = f"ascii({column}) IN ({_SQL_FORMULA_CODES}) AND {column} ~ '{_SQL_FORMULA_START}'"
         return f"NULLIF(CASE WHEN {formula} THEN '''' || {column} ELSE {column} END, '')"
-    return f"NULLIF(({column})::text, '')"
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.CharField | models.TextField):
+        return f"NULLIF({column}, '')"
+    return column
 
 
 _SQL_TYPES = (

@@ -72,7 +72,8 @@ def key_cells_sql(spec: TableSpec, alias: str) -> str:
     cells = []
     for name in spec.key_columns:
         field = spec.model._meta.get_field(name)
-        cells.append(f"COALESCE({sql_cell(field, f'{alias}.{quote(field.column)}')}, '')")
+        cell = sql_cell(field, f"{alias}.{quote(field.column)}")
+        cells.append(f"COALESCE(({cell})::text, '')")
     return f"jsonb_build_array({', '.join(cells)})"
 
 
@@ -89,6 +90,8 @@ def snapshot() -> Iterator[str]:
             cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
         cursor.execute("SET LOCAL datestyle = 'ISO, YMD'")
         cursor.execute("SET LOCAL extra_float_digits = 1")
+        # A month of rows sorts in memory rather than spilling to disk.
+        cursor.execute("SET LOCAL work_mem = '32MB'")
         cursor.execute("SELECT pg_current_snapshot()::text")
         yield cursor.fetchone()[0]
 
