@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from .codec import sql_supported
+from .storage import ArchiveS3Storage
 from .tables import tables
 
 CHECKSUM_MODES = (None, "when_supported", "when_required")
@@ -14,7 +15,8 @@ CHECKSUM_MODES = (None, "when_supported", "when_required")
 
 @register()
 def check_archive_storage(app_configs=None, **kwargs) -> list[Error]:
-    """archive.E001: the ``archive`` storage must be S3Storage or FileSystemStorage."""
+    """archive.E001: the ``archive`` storage must be S3Storage or FileSystemStorage;
+    archive.W001: S3 through ArchiveS3Storage, or the checksum settings do nothing."""
     from django.core.files.storage import FileSystemStorage
     from storages.backends.s3 import S3Storage
 
@@ -32,6 +34,15 @@ def check_archive_storage(app_configs=None, **kwargs) -> list[Error]:
                 "FileSystemStorage.",
                 hint="Set ARCHIVE_BUCKET for S3, or leave it unset for the ARCHIVE_DIR folder.",
                 id="archive.E001",
+            )
+        ]
+    if issubclass(backend, S3Storage) and not issubclass(backend, ArchiveS3Storage):
+        return [
+            Warning(
+                f"The archive storage {entry['BACKEND']} ignores the checksum and retry "
+                "settings (AWS_REQUEST_CHECKSUM_CALCULATION, AWS_MAX_ATTEMPTS).",
+                hint="Use archive.storage.ArchiveS3Storage.",
+                id="archive.W001",
             )
         ]
     return []

@@ -32,6 +32,14 @@ def test_archive_storage_of_another_kind_is_e001(settings):
     assert _ids(checks.check_archive_storage()) == ["archive.E001"]
 
 
+def test_plain_s3storage_is_warned_about_w001(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {}},
+    }
+    assert _ids(checks.check_archive_storage()) == ["archive.W001"]
+
+
 @pytest.mark.parametrize(
     ("name", "code"),
     [
