@@ -142,10 +142,16 @@ ARCHIVE_DIR = env.path("ARCHIVE_DIR", default=VAR_DIR / "archive")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
 SEED_WINDOW_DAYS = env.int("SEED_WINDOW_DAYS", default=1)
+# when_supported | when_required; unset: the SDK's default on AWS, when_required with an
+# endpoint URL (S3-compatible stores reject the SDK's default CRC32 trailers). See
+# archive.storage.ArchiveS3Storage.
+AWS_REQUEST_CHECKSUM_CALCULATION = env.str("AWS_REQUEST_CHECKSUM_CALCULATION", default="") or None
+AWS_RESPONSE_CHECKSUM_VALIDATION = env.str("AWS_RESPONSE_CHECKSUM_VALIDATION", default="") or None
+AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=5)
 
 if ARCHIVE_BUCKET:
     _archive_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "archive.storage.ArchiveS3Storage",
         "OPTIONS": {
             "bucket_name": ARCHIVE_BUCKET,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
