@@ -9,6 +9,7 @@ import pytest
 from django.contrib.auth.models import Permission, User
 from django.test import Client
 from django.utils import timezone
+from django_celery_beat.models import PeriodicTask
 
 from tests import known_data
 
@@ -56,3 +57,9 @@ def admin_client_(client_for) -> Client:
 def known(db) -> known_data.Known:
     """The hand-counted business around the real today (pages use the current date)."""
     return known_data.build(today=timezone.localdate(), now=timezone.now())
+
+
+@pytest.fixture
+def schedule(db) -> PeriodicTask:
+    """The archive's periodic task, as its data migration creates it (every 5 min, off)."""
+    return PeriodicTask.objects.get(name="archive-all")

@@ -9,7 +9,6 @@ import pytest
 from celery import shared_task
 from django.contrib.admin.models import LogEntry
 from django.contrib.messages import get_messages
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from dashboard import archive_actions
 from meetassist.exceptions import DomainError
@@ -32,14 +31,6 @@ needs_schedule = pytest.mark.skipif(
 @pytest.fixture
 def runner(client_for, archive_dir):
     return client_for(perms=["dashboard.view_archive_status", "dashboard.run_archive"])
-
-
-@pytest.fixture
-def schedule():
-    interval, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
-    return PeriodicTask.objects.create(
-        name="archive-all", task="archive.tasks.archive_all", interval=interval, enabled=False
-    )
 
 
 def messages_of(response) -> list[tuple[str, str]]:
@@ -83,7 +74,7 @@ def test_bad_button_input_is_a_400(client_for, url, data):
 
 @needs_tasks
 def test_run_now_runs_the_archive_and_logs_who_asked(runner, schedule):
-    response = runner.post("/dashboard/archive/run/")
+    response = runner.post("/dashboard/archive/run/", headers={"accept-language": "en"})
     assert response.status_code == 302
     [(level, _text)] = messages_of(response)
     assert level == "success"

@@ -9,7 +9,7 @@ import uuid
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import IntervalSchedule
 
 from archive.models import ArchiveIdentity, SeedLoad
 from archive.tables import TABLES
@@ -74,14 +74,6 @@ def write_manifest(data) -> None:
         storage.delete("metadata/archive_info.json")
     payload = data if isinstance(data, bytes) else json.dumps(data).encode()
     storage.save("metadata/archive_info.json", ContentFile(payload))
-
-
-@pytest.fixture
-def schedule():
-    interval, _ = IntervalSchedule.objects.get_or_create(every=5, period=IntervalSchedule.MINUTES)
-    return PeriodicTask.objects.create(
-        name="archive-all", task="archive.tasks.archive_all", interval=interval, enabled=False
-    )
 
 
 def test_without_a_manifest_every_registered_table_is_listed_as_not_archived(archive_dir):
@@ -149,7 +141,8 @@ def test_schedule_reads_the_periodic_task(schedule):
     assert archive_status.schedule_read().every_minutes == 120
 
 
-def test_schedule_not_created_yet_reads_as_missing(db):
+def test_schedule_not_created_yet_reads_as_missing(schedule):
+    schedule.delete()
     read = archive_status.schedule_read()
     assert (read.exists, read.enabled, read.every_minutes) == (False, False, None)
 
