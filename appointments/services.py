@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from meetassist.exceptions import DomainError
 
@@ -42,6 +42,14 @@ _CONSTRAINT_MESSAGES = {
         "the status is not one of pending, confirmed, completed, cancelled"
     ),
     "feedback_rating_0_to_5": gettext_lazy("the rating must be between 0 and 5"),
+    "schedule_ends_after_start": gettext_lazy("a slot must end after it starts"),
+    "appointment_duration_positive": gettext_lazy("the duration must be positive"),
+    "program_status_valid": gettext_lazy(
+        "the program status is not one of upcoming, ongoing, completed"
+    ),
+    "participant_status_valid": gettext_lazy(
+        "the participant status is not one of registered, attended, cancelled"
+    ),
 }
 
 
@@ -208,7 +216,7 @@ def schedule_generate(
     days = {int(d) for d in weekdays}
     if not days <= set(range(7)):
         raise DomainError(_("Weekdays are numbers from 0 (Monday) to 6 (Sunday)."))
-    consultant_ids = list(consultant_ids)
+    consultant_ids = list(dict.fromkeys(consultant_ids))  # a repeated id counts once
     found = set(Consultant.objects.filter(pk__in=consultant_ids).values_list("pk", flat=True))
     missing = sorted(set(consultant_ids) - found)
     if missing:
@@ -249,3 +257,47 @@ def _slot_starts(start_hour: int, end_hour: int, minutes: int) -> list[tuple[dt.
         slots.append((cursor.time(), end_time))
         cursor = end
     return slots
+
+
+def consultant_delete_refusals(*, consultant_ids: Iterable[int]) -> dict[int, str]:
+    """Why each of these consultants may not be deleted: those with appointments, by id.
+
+    One grouped query, so the admin's delete page stays cheap however many appointments a
+    consultant has (Django's own page would list every protected appointment).
+    """
+    counts = (
+        Appointment.objects.filter(consultant_id__in=list(consultant_ids))
+        .values("consultant_id")
+        .annotate(n=models.Count("pk"))
+        .values_list("consultant_id", "n")
+    )
+    names = dict(
+        Consultant.objects.filter(pk__in=list(consultant_ids)).values_list("pk", "full_name")
+    )
+    return {
+        consultant_id: ngettext(
+            "Consultant %(name)s has %(count)d appointment and cannot be deleted; "
+            "mark the consultant disabled instead.",
+            "Consultant %(name)s has %(count)d appointments and cannot be deleted; "
+            "mark the consultant disabled instead.",
+            count,
+        )
+        % {"name": names.get(consultant_id, consultant_id), "count": count}
+        for consultant_id, count in counts
+    }
+
+
+@transaction.atomic
+def consultant_delete(*, consultant_id: int) -> None:
+    """Delete a consultant and their schedule slots; refused while appointments name them.
+
+    The row lock (FOR UPDATE) conflicts with the key-share lock an inserted appointment
+    takes on its consultant, so no appointment can slip in between the check and the delete.
+    """
+    consultant = Consultant.objects.select_for_update().filter(pk=consultant_id).first()
+    if consultant is None:
+        raise DomainError(_("Consultant %(id)s does not exist.") % {"id": consultant_id})
+    refusal = consultant_delete_refusals(consultant_ids=[consultant_id]).get(consultant_id)
+    if refusal:
+        raise DomainError(refusal)
+    consultant.delete()

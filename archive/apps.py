@@ -9,6 +9,8 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
+        from . import checks  # noqa: F401  (registers the system checks)
+
         # Celery's autodiscovery imports archive.tasks only; until the seeding tasks move
         # there, importing them here registers them with the worker.
         from . import seed_tasks  # noqa: F401

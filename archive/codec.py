@@ -7,7 +7,8 @@ exactly. Canonical cell text (what the exporter writes, what ``normalize`` retur
   are NOT NULL (models.py): an empty cell is "" for a text column and NULL for any other.
 - booleans ``true``/``false``; dates ``YYYY-MM-DD``; times ``HH:MM:SS[.ffffff]``;
   timestamps in UTC ``YYYY-MM-DD HH:MM:SS[.ffffff]+00:00`` (trailing zeros of the fraction
-  dropped, as PostgreSQL prints them); floats in their shortest exact form (``4.5``, ``4``).
+  dropped, as PostgreSQL prints them); floats in their shortest exact form as PostgreSQL
+  prints them (``4.5``, ``4``, ``1e+15``, ``NaN``).
 - Excel safety: a text cell that would start a formula (``= + - @`` TAB CR after any
   leading apostrophes) gets one more leading apostrophe, which Excel hides and ``normalize``
   strips. The escape is reversible: ``'=x`` is stored as ``''=x``.
@@ -15,12 +16,16 @@ exactly. Canonical cell text (what the exporter writes, what ``normalize`` retur
 Reading is lenient where people's files differ (the original system's and Excel's):
 booleans TRUE/FALSE/1/0, ``T`` or space in timestamps, no offset = local time in TIME_ZONE,
 phone cells written ``="0912…"`` and 9-digit mobile numbers that lost their leading zero.
+
+Writing has two paths that must agree byte for byte: ``encode`` + ``csv_line`` in Python
+(SQLite, merges) and ``sql_cell`` inside PostgreSQL's ``COPY … (FORMAT csv)``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import models
@@ -36,6 +41,11 @@ _MOBILE_WITHOUT_ZERO = re.compile(r"^[35789]\d{8}$")
 _TRUE = frozenset({"true", "t", "1", "yes"})
 _FALSE = frozenset({"false", "f", "0", "no"})
 PHONE_COLUMNS = frozenset({"phone_number"})
+_CSV_SPECIAL = re.compile(r'[",\r\n]')
+_FLOAT_WORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+# FORMULA_START in PostgreSQL's regex dialect, apostrophes doubled for a SQL literal.
+_SQL_FORMULA_START = r"^''*[-=+@\t\r]"
+_SQL_FORMULA_CODES = ", ".join(str(ord(c)) for c in "'=+-@\t\r")
 
 
 class CellError(ValueError):
@@ -78,11 +88,86 @@ def encode(field: models.Field, value: object) -> str:
     if isinstance(field, models.TimeField):
         return f"{value.replace(microsecond=0).isoformat()}{_fraction(value.microsecond)}"
     if isinstance(field, models.FloatField):
-        text = repr(float(value))
-        return text[:-2] if text.endswith(".0") else text
+        return _float_text(float(value))
     if is_text(field):
         return excel_escape(str(value))
     return str(value)
+
+
+def _float_text(value: float) -> str:
+    """Shortest exact digits, as PostgreSQL's float8 output (extra_float_digits = 1) writes.
+
+    Python's ``repr`` agrees except for the words and for magnitudes in [1e15, 1e16), which
+    PostgreSQL already writes in exponent form.
+    """
+    text = repr(value)
+    if text in _FLOAT_WORDS:
+        return _FLOAT_WORDS[text]
+    if 1e15 <= abs(value) < 1e16:
+        sign = "-" if value < 0 else ""
+        digits = text.lstrip("-").replace(".", "").rstrip("0")
+        mantissa = digits[0] + ("." + digits[1:] if len(digits) > 1 else "")
+        return f"{sign}{mantissa}e+15"
+    return text[:-2] if text.endswith(".0") else text
+
+
+def _quoted(cell: str) -> str:
+    if _CSV_SPECIAL.search(cell):
+        return '"' + cell.replace('"', '""') + '"'
+    return cell
+
+
+def csv_line(cells: Iterable[str]) -> str:
+    """One record as PostgreSQL's ``COPY … (FORMAT csv)`` writes it, LF-terminated.
+
+    A cell is quoted only when it holds a comma, a quote, CR or LF (Python's csv module
+    leaves a lone CR unquoted, so it cannot serve here).
+    """
+    return ",".join(map(_quoted, cells)) + "\n"
+
+
+def sql_supported(field: models.Field) -> bool:
+    """Whether ``sql_cell`` renders this field exactly as ``encode`` does."""
+    if field.is_relation:
+        return sql_supported(field.target_field)
+    return isinstance(field, _SQL_TYPES)
+
+
+def sql_cell(field: models.Field, column: str) -> str:
+    """SQL whose text COPY writes exactly as ``encode`` writes the value (NULL for empty).
+
+    ``column`` is a quoted column reference. The transaction must use DateStyle ISO and
+    extra_float_digits = 1 (the export snapshot sets both), under which COPY itself writes
+    numbers, dates and times as ``encode`` does. An empty cell must come out as SQL NULL:
+    COPY writes NULL unquoted but the empty string as ``""``.
+    """
+    if isinstance(field, models.BooleanField):
+        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
+    if isinstance(field, models.DateTimeField):
+        return f"(({column}) AT TIME ZONE 'UTC')::text || '+00:00'"
+    if is_text(field):
+        # ascii() first, so the regular expression runs only where a formula may start.
+        formula = f"ascii({column}) IN ({_SQL_FORMULA_CODES}) AND {column} ~ '{_SQL_FORMULA_START}'"
+        return f"NULLIF(CASE WHEN {formula} THEN '''' || {column} ELSE {column} END, '')"
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.CharField | models.TextField):
+        return f"NULLIF({column}, '')"
+    return column
+
+
+_SQL_TYPES = (
+    models.BooleanField,
+    models.DateField,  # and DateTimeField
+    models.TimeField,
+    models.FloatField,
+    models.CharField,  # and EmailField, URLField, SlugField
+    models.TextField,
+    models.IntegerField,  # and the small, big and positive kinds
+    models.AutoField,
+    models.BigAutoField,
+    models.SmallAutoField,
+    models.UUIDField,
+)
 
 
 @dataclass(frozen=True)

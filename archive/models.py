@@ -22,6 +22,22 @@ class ArchiveIdentity(models.Model):
 
     database_id = models.UUIDField(_("database ID"), default=uuid.uuid4)
     adopted_at = models.DateTimeField(_("adopted at"), null=True, blank=True)
+    claims_since = models.DateTimeField(
+        _("claims since"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "Set by archive_now --take-over: loads and first copies before it describe an "
+            "archive another database has written to since, so they no longer count."
+        ),
+    )
+    last_run_id = models.CharField(
+        _("last archive run"),
+        max_length=40,
+        blank=True,
+        default="",
+        help_text=_("The run id of the last manifest this database wrote."),
+    )
 
     class Meta:
         verbose_name = _("archive identity")
@@ -70,3 +86,52 @@ class SeedLoad(models.Model):
     def __str__(self) -> str:
         what = _("full") if self.full else f"{self.window_start}…{self.window_end}"
         return f"{self.table}: {what}"
+
+
+class ArchiveOrigin(models.Model):
+    """A table whose first archive copy this database wrote.
+
+    From then on every row of the archive's copy came from this database, so an archived
+    row it lacks was deleted here: the table counts as loaded in full (DESIGN.md, "The
+    archive never loses a row").
+    """
+
+    table = models.CharField(_("table"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("archive origin")
+        verbose_name_plural = _("archive origins")
+
+    def __str__(self) -> str:
+        return self.table
+
+
+class ArchiveChange(models.Model):
+    """The change record: which table and month a committed statement touched.
+
+    Written only by PostgreSQL triggers (archive/changes.py), read and consumed by the
+    archive run inside its snapshot. ``month`` is the first day of the month, or null for
+    the whole table; ``key`` is set for a row that was deleted (its canonical key cells),
+    so the archive can drop it. The triggers also fill a ``tx`` column (xid8) that Django
+    does not map: the writing transaction, which tells which rows a snapshot saw.
+    """
+
+    table_name = models.CharField(_("table"), max_length=64)
+    month = models.DateField(_("month"), null=True, blank=True)
+    key = models.JSONField(_("deleted key"), null=True, blank=True)
+
+    class Meta:
+        db_table = "archive_change"
+        verbose_name = _("archive change")
+        verbose_name_plural = _("archive changes")
+        indexes = [
+            models.Index(
+                fields=["table_name", "key"],
+                name="archive_change_deleted_key",
+                condition=models.Q(key__isnull=False),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.table_name} {self.month or '*'}"

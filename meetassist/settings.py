@@ -13,6 +13,8 @@ import environ
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from meetassist.database_secret import database_from_secret
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
 
@@ -87,14 +89,20 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-if "DATABASE_URL" not in env.ENVIRON:
-    VAR_DIR.mkdir(exist_ok=True)  # the embedded default's SQLite file lives here
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'meetassist.sqlite3'}")
-}
+DATABASE_SECRET_ARN = env.str("DATABASE_SECRET_ARN", default="")
+if DATABASE_SECRET_ARN:
+    # On Lambda the RDS credentials live in Secrets Manager, read here: once per process.
+    DATABASES = {"default": database_from_secret(DATABASE_SECRET_ARN)}
+else:
+    if "DATABASE_URL" not in env.ENVIRON:
+        # Only the embedded default writes here (Lambda's code directory is read-only).
+        VAR_DIR.mkdir(exist_ok=True)
+    DATABASES = {
+        "default": env.db("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'meetassist.sqlite3'}")
+    }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
-DATABASE_SECRET_ARN = env.str("DATABASE_SECRET_ARN", default="")
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = DATABASES["default"]["CONN_MAX_AGE"] != 0
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Auth -------------------------------------------------------------------------------
@@ -115,8 +123,18 @@ USE_I18N = True
 USE_TZ = True
 
 # --- Static files -----------------------------------------------------------------------
-STATIC_URL = env.str("STATIC_URL", default="static/")
-STATIC_ROOT = BASE_DIR / "staticfiles"
+# Behind API Gateway the app answers under the stage path (/dev/...). Django fixes
+# STATIC_URL before any request brings SCRIPT_NAME, so the prefix is given here, and
+# WhiteNoise, which sees paths without it, is told the unprefixed one.
+URL_PREFIX = env.str("URL_PREFIX", default="").rstrip("/")
+STATIC_URL = env.str("STATIC_URL", default=f"{URL_PREFIX}/static/" if URL_PREFIX else "static/")
+if URL_PREFIX:
+    WHITENOISE_STATIC_PREFIX = "/static/"
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
+WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # the package carries only what is served
+# Locally (and in tests, where Django forces settings.DEBUG off) static files are found
+# on demand, so no collectstatic is needed; production serves the collected set.
+WHITENOISE_AUTOREFRESH = DEBUG
 
 # --- Archive storage (DESIGN.md, "Storage layout") ---------------------------------------
 ARCHIVE_BUCKET = env.str("ARCHIVE_BUCKET", default="")
@@ -127,10 +145,16 @@ SEED_WINDOW_DAYS = env.int("SEED_WINDOW_DAYS", default=1)
 # Staff uploads (admin): the size limit per file, and from what size a load runs in Celery.
 ARCHIVE_UPLOAD_MAX_BYTES = env.int("ARCHIVE_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 ARCHIVE_UPLOAD_TASK_BYTES = env.int("ARCHIVE_UPLOAD_TASK_BYTES", default=5 * 1024 * 1024)
+# when_supported | when_required; unset: the SDK's default on AWS, when_required with an
+# endpoint URL (S3-compatible stores reject the SDK's default CRC32 trailers). See
+# archive.storage.ArchiveS3Storage.
+AWS_REQUEST_CHECKSUM_CALCULATION = env.str("AWS_REQUEST_CHECKSUM_CALCULATION", default="") or None
+AWS_RESPONSE_CHECKSUM_VALIDATION = env.str("AWS_RESPONSE_CHECKSUM_VALIDATION", default="") or None
+AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=5)
 
 if ARCHIVE_BUCKET:
     _archive_storage = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+        "BACKEND": "archive.storage.ArchiveS3Storage",
         "OPTIONS": {
             "bucket_name": ARCHIVE_BUCKET,
             "endpoint_url": AWS_S3_ENDPOINT_URL,
@@ -184,14 +208,27 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_CONTENT_TYPE_NOSNIFF = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # --- Logging ------------------------------------------------------------------------------
+# Production logs one JSON object a line (CloudWatch parses it; tracebacks stay in one event).
+LOG_FORMAT = env.str("LOG_FORMAT", default="plain" if DEBUG else "json")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be plain or json, not {LOG_FORMAT!r}.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "json_ensure_ascii": False,
+        },
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -87,7 +87,7 @@ def s3_bucket(s3_endpoint: str, settings) -> str:
     settings.STORAGES = {
         **settings.STORAGES,
         "archive": {
-            "BACKEND": "storages.backends.s3.S3Storage",
+            "BACKEND": "archive.storage.ArchiveS3Storage",
             "OPTIONS": {
                 "bucket_name": name,
                 "endpoint_url": s3_endpoint,

@@ -1,0 +1,102 @@
+"""Forms for the admin's intermediate pages: slot generation and assigning a slot.
+
+They check types and ranges only; the business rules (dates in order, hours that fit, a
+slot still free) live in services.py, which the views call with the cleaned data.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib.admin import widgets as admin_widgets
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.dates import WEEKDAYS
+from django.utils.translation import gettext_lazy as _
+
+from .models import Consultant, ConsultantSchedule
+
+#: The assign-slot page lists at most this many free slots; filters narrow the rest.
+SLOT_LIST_LIMIT = 200
+
+
+class GenerateSlotsForm(forms.Form):
+    """Arguments of ``services.schedule_generate`` for the selected consultants."""
+
+    start_date = forms.DateField(label=_("from"), widget=admin_widgets.AdminDateWidget)
+    end_date = forms.DateField(label=_("to (inclusive)"), widget=admin_widgets.AdminDateWidget)
+    weekdays = forms.TypedMultipleChoiceField(
+        label=_("weekdays"),
+        choices=sorted(WEEKDAYS.items()),
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    start_hour = forms.IntegerField(
+        label=_("first slot starts at (hour)"), min_value=0, max_value=23
+    )
+    end_hour = forms.IntegerField(label=_("last slot ends by (hour)"), min_value=1, max_value=24)
+    slot_minutes = forms.IntegerField(label=_("slot length (minutes)"), min_value=5, max_value=1440)
+
+    @classmethod
+    def defaults(cls) -> dict[str, object]:
+        """Two weeks of Monday–Friday office hours in one-hour slots, from today."""
+        today = timezone.localdate()
+        return {
+            "start_date": today,
+            "end_date": today + dt.timedelta(days=13),
+            "weekdays": [0, 1, 2, 3, 4],
+            "start_hour": 8,
+            "end_hour": 17,
+            "slot_minutes": 60,
+        }
+
+
+def free_slots() -> QuerySet[ConsultantSchedule]:
+    """Slots nobody holds, of consultants still working, soonest first."""
+    return (
+        ConsultantSchedule.objects.filter(is_available=True, consultant__is_disabled=False)
+        .select_related("consultant")
+        .order_by("date", "start_time", "consultant__full_name", "pk")
+    )
+
+
+class SlotFilterForm(forms.Form):
+    """Narrows the free slots the assign-slot page lists (read from the query string)."""
+
+    consultant = forms.ModelChoiceField(
+        label=_("consultant"),
+        queryset=Consultant.objects.filter(is_disabled=False),
+        required=False,
+        empty_label=_("any consultant"),
+    )
+    date_from = forms.DateField(
+        label=_("from"), required=False, widget=admin_widgets.AdminDateWidget
+    )
+    date_to = forms.DateField(label=_("to"), required=False, widget=admin_widgets.AdminDateWidget)
+
+    def slots(self) -> list[ConsultantSchedule]:
+        """The free slots matching the filters, at most ``SLOT_LIST_LIMIT`` of them."""
+        slots = free_slots()
+        data = self.cleaned_data if self.is_bound and self.is_valid() else self.initial
+        if data.get("consultant"):
+            slots = slots.filter(consultant=data["consultant"])
+        if data.get("date_from"):
+            slots = slots.filter(date__gte=data["date_from"])
+        if data.get("date_to"):
+            slots = slots.filter(date__lte=data["date_to"])
+        return list(slots[:SLOT_LIST_LIMIT])
+
+
+class SlotChoiceForm(forms.Form):
+    """The slot picked on the assign-slot page; only a slot still free validates."""
+
+    slot = forms.ModelChoiceField(
+        label=_("slot"),
+        queryset=free_slots(),
+        widget=forms.RadioSelect,
+        error_messages={
+            "invalid_choice": _("That slot is no longer free; choose another one."),
+            "required": _("Choose a slot."),
+        },
+    )

@@ -1,0 +1,98 @@
+"""System checks for the archive's configuration (ids archive.E001…)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.checks import Error, Warning, register
+from django.utils.module_loading import import_string
+
+from .codec import sql_supported
+from .storage import ArchiveS3Storage
+from .tables import tables
+
+CHECKSUM_MODES = (None, "when_supported", "when_required")
+
+
+@register()
+def check_archive_storage(app_configs=None, **kwargs) -> list[Error]:
+    """archive.E001: the ``archive`` storage must be S3Storage or FileSystemStorage;
+    archive.W001: S3 through ArchiveS3Storage, or the checksum settings do nothing."""
+    from django.core.files.storage import FileSystemStorage
+    from storages.backends.s3 import S3Storage
+
+    entry = settings.STORAGES.get("archive")
+    if entry is None:
+        return [Error("STORAGES has no 'archive' entry.", id="archive.E001")]
+    try:
+        backend = import_string(entry["BACKEND"])
+    except ImportError as err:
+        return [Error(f"The archive storage backend cannot be imported: {err}", id="archive.E001")]
+    if not issubclass(backend, S3Storage | FileSystemStorage):
+        return [
+            Error(
+                f"The archive storage {entry['BACKEND']} is neither S3Storage nor "
+                "FileSystemStorage.",
+                hint="Set ARCHIVE_BUCKET for S3, or leave it unset for the ARCHIVE_DIR folder.",
+                id="archive.E001",
+            )
+        ]
+    if issubclass(backend, S3Storage) and not issubclass(backend, ArchiveS3Storage):
+        return [
+            Warning(
+                f"The archive storage {entry['BACKEND']} ignores the checksum and retry "
+                "settings (AWS_REQUEST_CHECKSUM_CALCULATION, AWS_MAX_ATTEMPTS).",
+                hint="Use archive.storage.ArchiveS3Storage.",
+                id="archive.W001",
+            )
+        ]
+    return []
+
+
+@register()
+def check_checksum_settings(app_configs=None, **kwargs) -> list[Error]:
+    """archive.E002/E003: checksum modes botocore accepts; archive.E004: retry attempts."""
+    errors = []
+    for name, code in (
+        ("AWS_REQUEST_CHECKSUM_CALCULATION", "archive.E002"),
+        ("AWS_RESPONSE_CHECKSUM_VALIDATION", "archive.E003"),
+    ):
+        value = getattr(settings, name, None)
+        if value not in CHECKSUM_MODES:
+            errors.append(
+                Error(
+                    f"{name} is {value!r}.",
+                    hint="Use when_supported or when_required, or leave it unset.",
+                    id=code,
+                )
+            )
+    attempts = getattr(settings, "AWS_MAX_ATTEMPTS", 5)
+    if not isinstance(attempts, int) or attempts < 1:
+        errors.append(
+            Error(f"AWS_MAX_ATTEMPTS is {attempts!r}.", hint="At least 1.", id="archive.E004")
+        )
+    return errors
+
+
+@register()
+def check_registry(app_configs=None, **kwargs) -> list[Error]:
+    """archive.E005: every archived column can be exported exactly; dates one step away."""
+    errors = []
+    for spec in tables():
+        for field in spec.fields:
+            if not sql_supported(field):
+                errors.append(
+                    Error(
+                        f"{spec.name}.{field.attname}: {type(field).__name__} has no exact "
+                        "PostgreSQL export (archive.codec.sql_cell).",
+                        id="archive.E005",
+                    )
+                )
+        if spec.windowed and (not spec.date_field or spec.date_field.count("__") > 1):
+            errors.append(
+                Error(
+                    f"{spec.name}: date_field {spec.date_field!r} must be a column or a "
+                    "column of a directly related table.",
+                    id="archive.E005",
+                )
+            )
+    return errors

@@ -1,0 +1,267 @@
+"""Archiving one table: which files to write, writing them, and settling each in storage.
+
+A file is written when the change record names its month, when storage drifted from the
+manifest (object missing, resized, or not listed), or always when the record cannot be
+trusted (SQLite, first run, ``--force``, ``--take-over``, another writer since our last
+run). A file the database does not fully own is merged with its archived copy first
+(merge.py). Uploads run on a background thread while the next file is exported; a file is
+not uploaded when the stored object already carries its MD5 and size (one HEAD).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils.dateparse import parse_date
+
+from .csvfile import CsvOut, Written, read_csv
+from .fate import RowFate
+from .merge import key_value, merge
+from .models import ArchiveIdentity
+from .ownership import Ownership, ownership
+from .sources import Month, RowSource, database_months, month_label
+from .storage import month_key, reference_key
+from .tables import TableSpec
+from .transfer import Objects
+
+_MONTH_FILE = re.compile(r"^data/(?P<table>[^/]+)/(?P<month>\d{4}-\d{2})\.csv$")
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class FileOutcome:
+    key: str
+    status: str  # uploaded | unchanged | deleted | absent | failed
+    written: Written | None = None
+    error: str = ""
+
+
+@dataclass
+class TableOutcome:
+    name: str
+    status: str  # uploaded | unchanged | failed
+    files: dict[str, dict]
+    held_before: bool
+    error: str = ""
+    uploaded: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    bytes_uploaded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def records(self) -> int:
+        return sum(f["records"] for f in self.files.values())
+
+    @property
+    def bytes(self) -> int:
+        return sum(f["bytes"] for f in self.files.values())
+
+
+@dataclass
+class RunContext:
+    objects: Objects
+    source: RowSource
+    tmp: Path
+    identity: ArchiveIdentity
+    now: str
+    force: bool = False
+    trusted: set[str] = field(default_factory=set)  # tables whose change record is complete
+    recorded: set[str] = field(default_factory=set)  # tables with change triggers
+    changes: dict[str, set] = field(default_factory=dict)
+    stored: dict[str, int] = field(default_factory=dict)
+    progress: Progress | None = None
+    uploader: Uploader | None = None
+    _dates: dict = field(default_factory=dict)
+
+    def archived_dates(self, parent: TableSpec, month: Month, wanted: set) -> dict:
+        """Dates of the parents in the parent's archived month file (for followers)."""
+        cache = (parent.name, month)
+        if cache not in self._dates:
+            self._dates[cache] = self._read_dates(parent, month)
+        return {k: v for k, v in self._dates[cache].items() if k in wanted}
+
+    def _read_dates(self, parent: TableSpec, month: Month) -> dict:
+        key = month_key(parent.name, month_label(month))
+        path = self.tmp / f"parent-{parent.name}-{month_label(month)}.csv"
+        try:
+            self.objects.get(key, path)
+        except Exception:  # no such object (or unreadable): no archived parents there
+            return {}
+        pk = parent.model._meta.pk
+        date = parent.model._meta.get_field(parent.date_field).attname
+        try:
+            with read_csv(path) as (header, rows):
+                at_pk, at_date = header.index(pk.attname), header.index(date)
+                return {key_value(pk, r[at_pk]): parse_date(r[at_date]) for r in rows}
+        finally:
+            path.unlink(missing_ok=True)
+
+
+class Uploader:
+    """Background threads settling files while the main thread exports the next ones.
+
+    At most ``workers + 1`` exported files wait on disk; S3 clients are thread-safe.
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="archive-upload")
+        self._slots = threading.BoundedSemaphore(workers + 1)
+
+    def submit(self, fn: Callable[..., FileOutcome], *args) -> Future:
+        self._slots.acquire()
+        future = self._pool.submit(fn, *args)
+        future.add_done_callback(lambda _f: self._slots.release())
+        return future
+
+    def __enter__(self) -> Uploader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def belongs(spec: TableSpec, key: str) -> bool:
+    if not spec.windowed:
+        return key == reference_key(spec.name)
+    match = _MONTH_FILE.match(key)
+    return bool(match) and match["table"] == spec.name
+
+
+def _month_of(key: str) -> Month:
+    return parse_date(f"{_MONTH_FILE.match(key)['month']}-01")
+
+
+def _targets(
+    spec: TableSpec, ctx: RunContext, files: dict, stored: dict
+) -> list[tuple[str, Month | None]]:
+    drifted = {k for k in files if stored.get(k) != files[k]["bytes"]} | (stored.keys() - files)
+    changed = ctx.changes.get(spec.name, set())
+    whole = spec.name not in ctx.trusted or None in changed
+    if not spec.windowed:
+        key = reference_key(spec.name)
+        return [(key, None)] if whole or changed or drifted else []
+    if whole:
+        months = database_months(spec) | {_month_of(k) for k in files.keys() | stored.keys()}
+    else:
+        months = set(changed) | {_month_of(k) for k in drifted}
+    return [(month_key(spec.name, month_label(m)), m) for m in sorted(months)]
+
+
+def _produce(
+    spec: TableSpec, month: Month | None, key: str, ctx: RunContext, owned: Ownership, stored
+) -> Written:
+    out = CsvOut(ctx.tmp, spec.columns)
+    try:
+        ctx.source.write(spec, month, out)
+    except BaseException:
+        out.abandon()
+        raise
+    written = out.close()
+    owns = owned.full or (month is not None and owned.owns_month(month))
+    if owns or key not in stored:
+        return written
+    handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
+    os.close(handle)
+    archived = Path(name)
+    try:
+        ctx.objects.get(key, archived)
+        fate = RowFate(
+            spec,
+            month,
+            owned,
+            recorded=spec.name in ctx.recorded,
+            archived_dates=ctx.archived_dates,
+        )
+        return merge(spec, written, archived, key, fate, ctx.tmp)
+    finally:
+        written.discard()
+        archived.unlink(missing_ok=True)
+
+
+def _settle(
+    spec: TableSpec, key: str, written: Written, stored_size: int | None, ctx: RunContext
+) -> FileOutcome:
+    """Put the file in storage unless it is already there; never raises."""
+    try:
+        if written.records == 0 and spec.windowed:
+            if stored_size is None:
+                return FileOutcome(key, "absent")
+            ctx.objects.delete(key)
+            return FileOutcome(key, "deleted")
+        already = not ctx.force and stored_size == written.size
+        if already and ctx.objects.stat(key) == (written.md5, written.size):
+            return FileOutcome(key, "unchanged", written)
+        ctx.objects.put(key, written.path, written.md5)
+        return FileOutcome(key, "uploaded", written)
+    except Exception as err:
+        return FileOutcome(key, "failed", written, error=f"{type(err).__name__}: {err}")
+    finally:
+        written.discard()
+
+
+def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> TableOutcome:
+    """Archive one table; a failure is recorded in the outcome, never raised."""
+    started = time.monotonic()
+    files = dict((previous or {}).get("files") or {})
+    stored = {k: v for k, v in ctx.stored.items() if belongs(spec, k)}
+    held = bool(files) or bool(stored)
+    outcome = TableOutcome(spec.name, "unchanged", files, held_before=held)
+    futures: list[Future] = []
+    try:
+        # A savepoint: a failed statement must not end the run's snapshot transaction.
+        with transaction.atomic():
+            owned = ownership(spec, ctx.identity) if held else Ownership(full=True)
+            targets = _targets(spec, ctx, files, stored)
+            if ctx.progress:
+                ctx.progress(spec.name, 0, len(targets))
+            for done, (key, month) in enumerate(targets, start=1):
+                written = _produce(spec, month, key, ctx, owned, stored)
+                futures.append(
+                    ctx.uploader.submit(_settle, spec, key, written, stored.get(key), ctx)
+                )
+                if ctx.progress:
+                    ctx.progress(spec.name, done, len(targets))
+    except Exception as err:
+        outcome.error = f"{type(err).__name__}: {err}"
+    for future in futures:
+        _record(outcome, future.result(), (previous or {}).get("files") or {}, ctx.now)
+    if outcome.error:
+        outcome.status = "failed"
+    elif outcome.uploaded or outcome.deleted:
+        outcome.status = "uploaded"
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _record(outcome: TableOutcome, result: FileOutcome, before: dict, now: str) -> None:
+    if result.status == "failed":
+        outcome.error = "; ".join(filter(None, [outcome.error, f"{result.key}: {result.error}"]))
+        return
+    if result.status in ("deleted", "absent"):
+        outcome.deleted += result.status == "deleted"
+        outcome.files.pop(result.key, None)
+        return
+    written = result.written
+    old = before.get(result.key) or {}
+    same = old.get("checksum") == written.md5
+    if result.status == "uploaded":
+        outcome.uploaded += 1
+        outcome.bytes_uploaded += written.size
+    else:
+        outcome.unchanged += 1
+    outcome.files[result.key] = {
+        "checksum": written.md5,
+        "records": written.records,
+        "bytes": written.size,
+        "last_updated": old["last_updated"] if same and result.status == "unchanged" else now,
+    }

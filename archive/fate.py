@@ -1,0 +1,102 @@
+"""Which archived rows the database lacks stay in the archive (DESIGN.md's rule, per row).
+
+An archived row the database lacks is dropped when this database deleted it (its key is
+in the change record), when the database holds it under another month (it moved), or when
+its date lies in what this database loaded (it was loaded, then deleted). A follower
+(feedback) is dated by its parent: the database's parent if present, else the parent's
+archived row in the same month; a follower whose parent is in neither is dropped with it.
+Every other row is kept: it is history this database never held.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import operator
+from collections.abc import Callable, Sequence
+from functools import reduce
+
+from django.db.models import Q
+from django.utils.dateparse import parse_date
+
+from . import changes
+from .merge import key_cells, key_value, sort_key
+from .ownership import Ownership
+from .sources import Month
+from .tables import TableSpec, tables
+
+# (parent table, month, parent keys) → the archived dates of those it finds in that month.
+ArchivedDates = Callable[[TableSpec, Month, set], dict]
+
+
+def parent_spec(spec: TableSpec) -> TableSpec | None:
+    """The registry table a follower's date comes from (appointment for feedback)."""
+    if not spec.windowed or "__" not in spec.date_field:
+        return None
+    link = spec.model._meta.get_field(spec.date_field.split("__")[0])
+    return next(s for s in tables() if s.model is link.related_model)
+
+
+class RowFate:
+    """The ``merge.Fate`` of one file: ``month`` is None for a reference table's file."""
+
+    def __init__(
+        self,
+        spec: TableSpec,
+        month: Month | None,
+        owned: Ownership,
+        *,
+        recorded: bool,
+        archived_dates: ArchivedDates,
+    ) -> None:
+        self.spec = spec
+        self.month = month
+        self.owned = owned
+        self.recorded = recorded
+        self.archived_dates = archived_dates
+        self.key = sort_key(spec)
+
+    def survivors(self, rows: list[list[str]]) -> list[list[str]]:
+        if self.recorded:
+            deleted = changes.deleted_keys(self.spec, [key_cells(self.spec, r) for r in rows])
+            rows = [r for r in rows if key_cells(self.spec, r) not in deleted]
+        if not self.spec.windowed:
+            return rows
+        present = self._in_database(rows)
+        rows = [r for r in rows if self.key(r) not in present]
+        dates = self._dates(rows)
+        return [
+            row
+            for row, day in zip(rows, dates, strict=True)
+            if day is not None and not self.owned.owns_date(day)
+        ]
+
+    def _in_database(self, rows: Sequence[list[str]]) -> set[tuple]:
+        """The keys of these rows that the database holds (under another month)."""
+        if not rows:
+            return set()
+        names = list(self.spec.key_columns)
+        keys = [self.key(r) for r in rows]
+        found = self.spec.model._default_manager.filter(
+            reduce(operator.or_, (Q(**dict(zip(names, k, strict=True))) for k in keys))
+            if len(names) > 1
+            else Q(**{f"{names[0]}__in": [k[0] for k in keys]})
+        )
+        return set(found.values_list(*names))
+
+    def _dates(self, rows: Sequence[list[str]]) -> list[dt.date | None]:
+        parent = parent_spec(self.spec)
+        if parent is None:
+            field = self.spec.model._meta.get_field(self.spec.date_field)
+            index = self.spec.columns.index(field.attname)
+            return [parse_date(r[index]) for r in rows]
+        link_name, date_name = self.spec.date_field.split("__")
+        link = self.spec.model._meta.get_field(link_name)
+        index = self.spec.columns.index(link.attname)
+        parents = [key_value(link, r[index]) for r in rows]
+        found = dict(
+            parent.model._default_manager.filter(pk__in=set(parents)).values_list("pk", date_name)
+        )
+        missing = set(parents) - found.keys()
+        if missing and self.month is not None:
+            found.update(self.archived_dates(parent, self.month, missing))
+        return [found.get(p) for p in parents]

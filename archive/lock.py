@@ -1,0 +1,63 @@
+"""One archive run at a time: a PostgreSQL advisory lock, or a lock file elsewhere.
+
+Both die with their holder (session or process), so a killed run never leaves the archive
+locked, and neither needs an expiry to be guessed.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from django.db import connection
+
+# A fixed 64-bit advisory lock key derived from a name, so it is stable and documented.
+LOCK_KEY = int.from_bytes(hashlib.sha256(b"meetassist.archive").digest()[:8], "big", signed=True)
+
+
+@contextmanager
+def run_lock() -> Iterator[bool]:
+    """Yields True when this process holds the lock, False when another run does."""
+    if connection.vendor == "postgresql":
+        with _advisory_lock() as held:
+            yield held
+    else:
+        with _file_lock() as held:
+            yield held
+
+
+@contextmanager
+def _advisory_lock() -> Iterator[bool]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY])
+        held = cursor.fetchone()[0]
+    try:
+        yield held
+    finally:
+        if held and connection.is_usable():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+
+
+def _lock_path() -> Path:
+    database = str(connection.settings_dict["NAME"])
+    digest = hashlib.sha256(database.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"meetassist-archive-{digest}.lock"
+
+
+@contextmanager
+def _file_lock() -> Iterator[bool]:
+    with open(_lock_path(), "a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

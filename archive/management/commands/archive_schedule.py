@@ -1,0 +1,48 @@
+"""``manage.py archive_schedule enable|disable|status [--every MINUTES]``: the periodic archive."""
+
+from __future__ import annotations
+
+from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
+
+from archive.schedule import schedule_disable, schedule_enable, schedule_status
+from meetassist.exceptions import DomainError
+
+
+class Command(BaseCommand):
+    help = _("Enable, disable or show the periodic archive (django-celery-beat).")
+
+    def add_arguments(self, parser) -> None:
+        parser.add_argument("action", choices=["enable", "disable", "status"])
+        parser.add_argument(
+            "--every", type=int, metavar="MINUTES", help=_("Interval in minutes (enable).")
+        )
+
+    def handle(self, *args, action: str, every: int | None, **options) -> None:
+        try:
+            if action == "enable":
+                schedule_enable(every_minutes=every)
+            elif action == "disable":
+                schedule_disable()
+        except DomainError as err:
+            raise CommandError(str(err)) from err
+        status = schedule_status()
+        state = _("enabled") if status.enabled else _("disabled")
+        self.stdout.write(
+            _("Periodic archive: %(state)s, every %(minutes)d min.")
+            % {"state": state, "minutes": status.every_minutes}
+        )
+        if action == "status":
+            last = status.last_run_at.isoformat() if status.last_run_at else _("never")
+            self.stdout.write(
+                _("Last run by beat: %(last)s (%(count)d runs).")
+                % {"last": last, "count": status.total_run_count}
+            )
+            run = status.manifest_last_run
+            if run:
+                self.stdout.write(
+                    _("Manifest's last run: %(status)s, finished %(finished)s.")
+                    % {"status": run.get("status"), "finished": run.get("finished_at")}
+                )
+            else:
+                self.stdout.write(_("Manifest's last run: none."))

@@ -1,0 +1,135 @@
+"""The no-loss merge of one archive file, streamed by key.
+
+The database's rows for the file (already written, in key order) and the archived copy
+(in key order) are walked side by side. Every row the database has wins. Archived rows it
+lacks are handed, a chunk at a time, to a ``Fate`` that says which stay (fate.py); those
+are written to a side file, which is then merged with the database's rows by key. Memory
+holds one chunk, never a file.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Protocol
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
+
+from .codec import encode, excel_unescape, is_text
+from .csvfile import CsvOut, Written, read_csv
+from .tables import TableSpec
+
+CHUNK = 2000
+SortKey = tuple[int | str, ...]
+
+
+class Fate(Protocol):
+    def survivors(self, rows: list[list[str]]) -> list[list[str]]:
+        """Of these archived rows the database lacks, the ones the archive keeps."""
+
+
+def key_value(field: models.Field, cell: str) -> int | str:
+    """A key cell as the database compares it: numbers as numbers, text by code point."""
+    target = field.target_field if field.is_relation else field
+    if isinstance(target, models.IntegerField | models.AutoField):
+        return int(cell)
+    return excel_unescape(cell) if is_text(field) else cell
+
+
+def sort_key(spec: TableSpec) -> Callable[[list[str]], SortKey]:
+    """A row's key as the database orders it (numbers as numbers, text by code point)."""
+    parts = [(spec.model._meta.get_field(n), spec.columns.index(n)) for n in spec.key_columns]
+    return lambda row: tuple(key_value(field, row[index]) for field, index in parts)
+
+
+def key_cells(spec: TableSpec, row: Sequence[str]) -> tuple[str, ...]:
+    """A row's canonical key cells (how the change record names a deleted row)."""
+    return tuple(row[spec.columns.index(name)] for name in spec.key_columns)
+
+
+def _aligned(spec: TableSpec, header: list[str], where: str) -> Callable[[list[str]], list[str]]:
+    """Rows of an archived file in the table's column order (files may predate a column)."""
+    if header == spec.columns:
+        return lambda row: row
+    sources: list[int | str] = []
+    for field in spec.fields:
+        matches = [i for i, h in enumerate(header) if spec.field_for_header(h) is field]
+        if matches:
+            sources.append(matches[0])
+        elif field.has_default() or field.null:
+            sources.append(encode(field, field.get_default()))
+        else:
+            raise DomainError(
+                _("%(file)s has no column %(column)s.") % {"file": where, "column": field.attname}
+            )
+    return lambda row: [row[s] if isinstance(s, int) else s for s in sources]
+
+
+def _archived_rows(spec: TableSpec, path: Path, where: str) -> Iterator[list[str]]:
+    """The archived file's rows, checked to be in strictly increasing key order."""
+    key = sort_key(spec)
+    with read_csv(path) as (header, rows):
+        align = _aligned(spec, header, where)
+        previous: SortKey | None = None
+        for line, raw in enumerate(rows, start=2):
+            row = align(raw)
+            current = key(row)
+            if previous is not None and current <= previous:
+                raise DomainError(
+                    _(
+                        "%(file)s, line %(line)d: rows are not in key order, so it cannot be "
+                        "merged safely; restore the file or re-run with --take-over after "
+                        "checking it."
+                    )
+                    % {"file": where, "line": line}
+                )
+            previous = current
+            yield row
+
+
+def merge(
+    spec: TableSpec, database: Written, archived: Path, where: str, fate: Fate, tmp: Path
+) -> Written:
+    """The database's file merged with the archived rows ``fate`` keeps, as a new file."""
+    key = sort_key(spec)
+    kept = CsvOut(tmp, spec.columns)
+    try:
+        with read_csv(database.path) as (_header, ours):
+            ours_keys = map(key, ours)
+            current = next(ours_keys, None)
+            pending: list[list[str]] = []
+            for row in _archived_rows(spec, archived, where):
+                row_key = key(row)
+                while current is not None and current < row_key:
+                    current = next(ours_keys, None)
+                if current == row_key:
+                    continue
+                pending.append(row)
+                if len(pending) >= CHUNK:
+                    _keep(kept, fate.survivors(pending))
+                    pending = []
+            _keep(kept, fate.survivors(pending) if pending else [])
+    except BaseException:
+        kept.abandon()
+        raise
+    side = kept.close()
+    out = CsvOut(tmp, spec.columns)
+    try:
+        with read_csv(database.path) as (_h1, ours), read_csv(side.path) as (_h2, theirs):
+            for row in heapq.merge(ours, theirs, key=key):
+                out.write_row(row)
+    except BaseException:
+        out.abandon()
+        raise
+    finally:
+        side.discard()
+    return out.close()
+
+
+def _keep(out: CsvOut, rows: list[list[str]]) -> None:
+    for row in rows:
+        out.write_row(row)

@@ -1,0 +1,85 @@
+"""The periodic archive: the django-celery-beat task "archive-all" (every 5 minutes, off).
+
+Changes are saved through the model, which tells beat (``PeriodicTasks.changed``); a
+queryset ``.update()`` would be silently ignored by a running beat.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from meetassist.exceptions import DomainError
+
+from .manifest import manifest_read
+
+SCHEDULE_NAME = "archive-all"
+SCHEDULE_TASK = "archive.tasks.archive_all"
+DEFAULT_EVERY_MINUTES = 5
+
+
+@dataclass(frozen=True)
+class ScheduleStatus:
+    enabled: bool
+    every_minutes: int
+    last_run_at: dt.datetime | None
+    total_run_count: int
+    manifest_last_run: dict[str, Any] | None
+
+
+def _interval(minutes: int) -> IntervalSchedule:
+    interval, _created = IntervalSchedule.objects.get_or_create(
+        every=minutes, period=IntervalSchedule.MINUTES
+    )
+    return interval
+
+
+def _periodic_task() -> PeriodicTask:
+    """The task the data migration created (re-created, disabled, if someone deleted it)."""
+    task = PeriodicTask.objects.filter(name=SCHEDULE_NAME).select_related("interval").first()
+    if task is None:
+        task = PeriodicTask.objects.create(
+            name=SCHEDULE_NAME,
+            task=SCHEDULE_TASK,
+            interval=_interval(DEFAULT_EVERY_MINUTES),
+            enabled=False,
+        )
+    return task
+
+
+def schedule_enable(*, every_minutes: int | None = None) -> PeriodicTask:
+    task = _periodic_task()
+    if every_minutes is not None:
+        if every_minutes < 1:
+            raise DomainError(_("The interval must be at least one minute."))
+        task.interval = _interval(every_minutes)
+    task.enabled = True
+    task.save()
+    return task
+
+
+def schedule_disable() -> PeriodicTask:
+    task = _periodic_task()
+    task.enabled = False
+    task.save()
+    return task
+
+
+def schedule_status() -> ScheduleStatus:
+    task = _periodic_task()
+    interval = task.interval
+    minutes = interval.every * {"days": 1440, "hours": 60, "minutes": 1}.get(interval.period, 0)
+    if interval.period == IntervalSchedule.SECONDS:
+        minutes = interval.every // 60
+    manifest = manifest_read()
+    return ScheduleStatus(
+        enabled=task.enabled,
+        every_minutes=minutes,
+        last_run_at=task.last_run_at,
+        total_run_count=task.total_run_count,
+        manifest_last_run=(manifest or {}).get("last_run"),
+    )

@@ -1,0 +1,215 @@
+"""Archive services: ``archive_run`` copies every table to the archive storage.
+
+One run at a time (lock.py). All tables are exported from one snapshot; each table is
+archived on its own (a failure is recorded and the others go on); the manifest is written
+last, and only then is the change record consumed and this run remembered as ours.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
+
+from . import changes
+from .exporter import Progress, RunContext, TableOutcome, Uploader, table_archive
+from .lock import run_lock
+from .manifest import manifest_build, manifest_read, manifest_write, table_entry
+from .models import ArchiveIdentity, ArchiveOrigin
+from .sources import row_source
+from .storage import archive_storage
+from .tables import TableSpec
+from .tables import tables as registry_tables
+from .transfer import objects
+
+ALREADY_RUNNING = "already running"
+
+
+@dataclass
+class ArchiveResult:
+    status: str  # success | partial | failed | already running
+    run_id: str = ""
+    started_at: dt.datetime | None = None
+    finished_at: dt.datetime | None = None
+    tables: list[TableOutcome] = field(default_factory=list)
+    message: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.status in ("partial", "failed")
+
+
+def archive_run(
+    *,
+    tables: list[str] | None = None,
+    force: bool = False,
+    take_over: bool = False,
+    progress: Progress | None = None,
+) -> ArchiveResult:
+    """Archive the named tables (all when None); returns at once if a run is going on.
+
+    Raises ``DomainError`` when the archive belongs to another database (see the message).
+    """
+    specs = registry_tables(tables)
+    with run_lock() as held:
+        if not held:
+            return ArchiveResult(
+                ALREADY_RUNNING, message=_("Another archive run is already running.")
+            )
+        return _archive(specs, force=force, take_over=take_over, progress=progress)
+
+
+def _guard(previous: dict[str, Any] | None, identity: ArchiveIdentity, take_over: bool) -> bool:
+    """Whether this run takes the archive over; refuses another database's archive."""
+    owner = (previous or {}).get("database_id")
+    if previous is None or owner == str(identity.database_id):
+        return False
+    if take_over:
+        return True
+    raise DomainError(
+        _(
+            "The archive belongs to another database (%(owner)s); this database is "
+            "%(ours)s. Seed this database from the archive first (manage.py seed_from_s3), "
+            "which lets it write there, or run archive_now --take-over to make this "
+            "database the archive's writer. Either way, no archived row this database "
+            "lacks is removed."
+        )
+        % {"owner": owner, "ours": identity.database_id}
+    )
+
+
+@contextmanager
+def _snapshot() -> Iterator[str]:
+    if connection.vendor == "postgresql":
+        from .pg_export import snapshot
+
+        with snapshot() as text:
+            yield text
+    else:
+        with transaction.atomic():
+            yield ""
+
+
+def _trusted(specs, previous, identity, recorded, *, force: bool, taking_over: bool) -> set:
+    """Tables whose change record covers everything since the manifest we last wrote."""
+    last = ((previous or {}).get("last_run") or {}).get("run_id")
+    if force or taking_over or not last or last != identity.last_run_id:
+        return set()
+    entries = previous.get("tables") or {}
+    return {
+        s.name
+        for s in specs
+        if s.name in recorded
+        and (entries.get(s.name) or {}).get("status") in ("uploaded", "unchanged")
+    }
+
+
+def _archive(
+    specs: list[TableSpec], *, force: bool, take_over: bool, progress: Progress | None
+) -> ArchiveResult:
+    started = timezone.now()
+    now = started.isoformat()
+    run_id = uuid.uuid4().hex
+    previous = manifest_read()
+    identity = ArchiveIdentity.current()
+    taking_over = _guard(previous, identity, take_over)
+    if taking_over:
+        identity.claims_since = started
+        identity.save(update_fields=["claims_since"])
+    store = objects(archive_storage())
+    pg = connection.vendor == "postgresql"
+    previous_tables = (previous or {}).get("tables") or {}
+    outcomes: list[TableOutcome] = []
+    with (
+        tempfile.TemporaryDirectory(prefix="archive-") as tmp,
+        Uploader() as uploader,
+        _snapshot() as snapshot,
+    ):
+        recorded = changes.recorded_tables(specs) if pg else set()
+        trusted = _trusted(
+            specs, previous, identity, recorded, force=force, taking_over=taking_over
+        )
+        ctx = RunContext(
+            objects=store,
+            source=row_source(),
+            tmp=Path(tmp),
+            identity=identity,
+            now=now,
+            force=force,
+            trusted=trusted,
+            recorded=recorded,
+            changes=changes.changed_months() if trusted else {},
+            stored=store.sizes("data/"),
+            progress=progress,
+            uploader=uploader,
+        )
+        for spec in specs:
+            outcomes.append(table_archive(spec, ctx, previous_tables.get(spec.name)))
+    return _finish(previous, identity, outcomes, run_id, started, snapshot if pg else "")
+
+
+def _run_status(outcomes: list[TableOutcome]) -> str:
+    failed = sum(o.status == "failed" for o in outcomes)
+    if not failed:
+        return "success"
+    return "failed" if failed == len(outcomes) else "partial"
+
+
+def _finish(
+    previous, identity, outcomes: list[TableOutcome], run_id: str, started, snapshot: str
+) -> ArchiveResult:
+    finished = timezone.now()
+    status = _run_status(outcomes)
+    last_run = {
+        "run_id": run_id,
+        "started_at": started.isoformat(),
+        "finished_at": finished.isoformat(),
+        "status": status,
+        "uploaded": [o.name for o in outcomes if o.status == "uploaded"],
+        "skipped": [o.name for o in outcomes if o.status == "unchanged"],
+        "failed": [o.name for o in outcomes if o.status == "failed"],
+    }
+    previous_tables = (previous or {}).get("tables") or {}
+    entries = {
+        o.name: table_entry(
+            status=o.status,
+            files=o.files,
+            error=o.error,
+            now=started.isoformat(),
+            previous=previous_tables.get(o.name),
+        )
+        for o in outcomes
+    }
+    manifest = manifest_build(
+        previous, database_id=str(identity.database_id), last_run=last_run, tables=entries
+    )
+    result = ArchiveResult(status, run_id, started, finished, outcomes)
+    try:
+        manifest_write(manifest)
+    except Exception as err:
+        result.status = "failed"
+        result.message = _("The manifest could not be written: %(error)s") % {"error": err}
+        return result
+    done = [o.name for o in outcomes if o.status != "failed"]
+    with transaction.atomic():
+        if snapshot:
+            changes.consume(done, snapshot)
+        for outcome in outcomes:
+            if outcome.status != "failed" and not outcome.held_before:
+                ArchiveOrigin.objects.update_or_create(
+                    table=outcome.name, defaults={"created_at": started}
+                )
+        identity.last_run_id = run_id
+        identity.save(update_fields=["last_run_id"])
+    return result

@@ -1,0 +1,20 @@
+"""Celery tasks of the archive: thin wrappers that call the services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="archive.tasks.archive_all")
+def archive_all(tables: list[str] | None = None, force: bool = False) -> dict:
+    """Archive every table (or the named ones); the result is a small JSON summary."""
+    from .services import archive_run
+
+    result = archive_run(tables=tables, force=force)
+    return {
+        "status": result.status,
+        "run_id": result.run_id,
+        "uploaded": [t.name for t in result.tables if t.status == "uploaded"],
+        "failed": [t.name for t in result.tables if t.status == "failed"],
+        "message": result.message,
+    }

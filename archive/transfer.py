@@ -1,0 +1,149 @@
+"""The archive storage's objects as the exporter needs them: list, stat, put, get, delete.
+
+Two implementations behind one interface: S3 (the storage's own boto3 client, so its
+config, checksums and retries apply) and a local folder (the embedded default). Our MD5
+travels with every object (S3 user metadata ``md5``; a folder computes it), because a
+multipart upload's ETag is not the MD5 of the file.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Protocol
+
+from botocore.exceptions import ClientError
+from django.core.exceptions import ImproperlyConfigured
+from django.core.files.storage import FileSystemStorage, Storage
+from storages.backends.s3 import S3Storage
+from storages.utils import clean_name
+
+from .csvfile import file_md5
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+class Objects(Protocol):
+    def sizes(self, prefix: str) -> dict[str, int]:
+        """Every object under ``prefix``, by key, with its size."""
+
+    def stat(self, key: str) -> tuple[str | None, int] | None:
+        """(our MD5 or None, size) of the object at ``key``, or None when there is none."""
+
+    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> None: ...
+
+    def get(self, key: str, path: Path) -> None: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+class S3Objects:
+    def __init__(self, storage: S3Storage) -> None:
+        self.storage = storage
+        # Clients are thread-safe (resources are not): the upload thread shares this one.
+        self.client = storage.connection.meta.client
+        self.bucket = storage.bucket_name
+
+    def _name(self, key: str) -> str:
+        return self.storage._normalize_name(clean_name(key))
+
+    def sizes(self, prefix: str) -> dict[str, int]:
+        full = self._name(prefix)
+        strip = len(full) - len(prefix)
+        found = {}
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=full
+        )
+        for page in pages:
+            for item in page.get("Contents", []):
+                found[item["Key"][strip:]] = item["Size"]
+        return found
+
+    def stat(self, key: str) -> tuple[str | None, int] | None:
+        try:
+            head = self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+        except ClientError as err:
+            if err.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
+                return None
+            raise
+        return head.get("Metadata", {}).get("md5"), head["ContentLength"]
+
+    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> None:
+        name = self._name(key)
+        extra = {
+            **self.storage.get_object_parameters(name),
+            "ContentType": content_type,
+            "Metadata": {"md5": md5},
+        }
+        if self.storage.default_acl:
+            extra["ACL"] = self.storage.default_acl
+        self.client.upload_file(
+            str(path), self.bucket, name, ExtraArgs=extra, Config=self.storage.transfer_config
+        )
+
+    def get(self, key: str, path: Path) -> None:
+        self.client.download_file(
+            self.bucket, self._name(key), str(path), Config=self.storage.transfer_config
+        )
+
+    def delete(self, key: str) -> None:
+        self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
+
+
+class FolderObjects:
+    """A local folder; files are replaced atomically (write beside, then rename)."""
+
+    def __init__(self, storage: FileSystemStorage) -> None:
+        self.root = Path(storage.location)
+
+    def sizes(self, prefix: str) -> dict[str, int]:
+        found = {}
+        base = self.root / prefix
+        folder = base if base.is_dir() else base.parent
+        if not folder.is_dir():
+            return found
+        for path in folder.rglob("*"):
+            key = path.relative_to(self.root).as_posix()
+            if path.is_file() and key.startswith(prefix) and not path.name.startswith("."):
+                found[key] = path.stat().st_size
+        return found
+
+    def stat(self, key: str) -> tuple[str | None, int] | None:
+        path = self.root / key
+        if not path.is_file():
+            return None
+        return file_md5(path), path.stat().st_size
+
+    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> None:
+        target = self.root / key
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            with os.fdopen(handle, "wb") as out, open(path, "rb") as source:
+                while chunk := source.read(1 << 20):
+                    out.write(chunk)
+                out.flush()
+                os.fsync(out.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+    def get(self, key: str, path: Path) -> None:
+        with open(self.root / key, "rb") as source, open(path, "wb") as out:
+            while chunk := source.read(1 << 20):
+                out.write(chunk)
+
+    def delete(self, key: str) -> None:
+        (self.root / key).unlink(missing_ok=True)
+
+
+def objects(storage: Storage) -> Objects:
+    if isinstance(storage, S3Storage):
+        return S3Objects(storage)
+    if isinstance(storage, FileSystemStorage):
+        return FolderObjects(storage)
+    raise ImproperlyConfigured(
+        f"The archive storage must be S3Storage or FileSystemStorage, not {type(storage)}."
+    )

@@ -1,0 +1,237 @@
+"""Reads for the archive page and the day view: manifest, schedule, seed loads, task progress.
+
+The manifest is data from storage, not code: every field is read defensively, and one
+without ``"version": 1`` (the original system's) counts as none (``archive.manifest``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
+from celery.backends.base import DisabledBackend
+from django.conf import settings
+from django.utils.dateparse import parse_datetime
+from django_celery_beat.models import IntervalSchedule, PeriodicTask
+
+from archive.manifest import manifest_read
+from archive.models import ArchiveIdentity, SeedLoad
+from archive.tables import TABLES
+from meetassist.celery import app as celery_app
+
+SCHEDULE_NAME = "archive-all"  # DESIGN.md: the periodic archive's PeriodicTask
+_SECONDS = {
+    IntervalSchedule.DAYS: 86400,
+    IntervalSchedule.HOURS: 3600,
+    IntervalSchedule.MINUTES: 60,
+    IntervalSchedule.SECONDS: 1,
+    IntervalSchedule.MICROSECONDS: 1e-6,
+}
+
+
+def _when(value: Any) -> dt.datetime | None:
+    return parse_datetime(value) if isinstance(value, str) else None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _names(value: Any) -> list[str]:
+    return [str(v) for v in value] if isinstance(value, list) else []
+
+
+@dataclass(frozen=True)
+class ArchiveFile:
+    key: str
+    checksum: str | None
+    records: int | None
+    bytes: int | None
+    last_updated: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ArchiveTable:
+    name: str
+    status: str | None  # uploaded, unchanged, failed; None: the manifest does not list it
+    records: int | None
+    bytes: int | None
+    last_updated: dt.datetime | None
+    last_checked: dt.datetime | None
+    error: str | None
+    files: list[ArchiveFile] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ArchiveRun:
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    status: str | None
+    uploaded: list[str]
+    skipped: list[str]
+    failed: list[str]
+
+
+@dataclass(frozen=True)
+class Schedule:
+    exists: bool
+    enabled: bool
+    every_minutes: float | None
+    last_run_at: dt.datetime | None
+    total_run_count: int
+
+
+@dataclass(frozen=True)
+class SeedLoadRow:
+    table: str
+    full: bool
+    window_start: dt.date | None
+    window_end: dt.date | None
+    loaded_at: dt.datetime
+    source: str
+
+
+@dataclass(frozen=True)
+class ArchiveStatus:
+    storage: str
+    manifest_found: bool
+    manifest_error: str | None  # the storage could not be read
+    manifest_database_id: str | None
+    database_id: str | None  # this database's id (None until the archive first ran)
+    last_run: ArchiveRun | None
+    tables: list[ArchiveTable]
+    history: list[ArchiveRun]
+    schedule: Schedule
+    seed_loads: list[SeedLoadRow]
+
+
+def _run(entry: Any) -> ArchiveRun | None:
+    if not isinstance(entry, dict):
+        return None
+    return ArchiveRun(
+        started_at=_when(entry.get("started_at")),
+        finished_at=_when(entry.get("finished_at")),
+        status=entry.get("status") if isinstance(entry.get("status"), str) else None,
+        uploaded=_names(entry.get("uploaded")),
+        skipped=_names(entry.get("skipped")),
+        failed=_names(entry.get("failed")),
+    )
+
+
+def _table(name: str, entry: Any) -> ArchiveTable:
+    if not isinstance(entry, dict):
+        return ArchiveTable(name, None, None, None, None, None, None)
+    files = entry.get("files") if isinstance(entry.get("files"), dict) else {}
+    return ArchiveTable(
+        name=name,
+        status=entry.get("status") if isinstance(entry.get("status"), str) else None,
+        records=_int(entry.get("records")),
+        bytes=_int(entry.get("bytes")),
+        last_updated=_when(entry.get("last_updated")),
+        last_checked=_when(entry.get("last_checked")),
+        error=str(entry["error"]) if entry.get("error") else None,
+        files=[
+            ArchiveFile(
+                key=str(key),
+                checksum=str(f.get("checksum")) if f.get("checksum") else None,
+                records=_int(f.get("records")),
+                bytes=_int(f.get("bytes")),
+                last_updated=_when(f.get("last_updated")),
+            )
+            for key, f in sorted(files.items())
+            if isinstance(f, dict)
+        ],
+    )
+
+
+def schedule_read() -> Schedule:
+    task = PeriodicTask.objects.select_related("interval").filter(name=SCHEDULE_NAME).first()
+    if task is None:
+        return Schedule(False, False, None, None, 0)
+    every = None
+    if task.interval is not None:
+        every = task.interval.every * _SECONDS.get(task.interval.period, 60) / 60
+    return Schedule(True, task.enabled, every, task.last_run_at, task.total_run_count)
+
+
+def archive_status(*, history: int = 10, seed_loads: int = 10) -> ArchiveStatus:
+    """Everything the archive page shows, tables in the registry's order."""
+    error = None
+    try:
+        manifest = manifest_read() or {}
+    except (OSError, BotoCoreError, ClientError) as err:
+        manifest, error = {}, str(err)
+    entries = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
+    names = [spec.name for spec in TABLES] + sorted(set(entries) - {s.name for s in TABLES})
+    runs = manifest.get("history") if isinstance(manifest.get("history"), list) else []
+    identity = ArchiveIdentity.objects.filter(pk=1).values_list("database_id", flat=True).first()
+    loads = SeedLoad.objects.order_by("-loaded_at", "-pk")[:seed_loads]
+    bucket = settings.ARCHIVE_BUCKET
+    return ArchiveStatus(
+        storage=f"s3://{bucket}" if bucket else str(settings.ARCHIVE_DIR),
+        manifest_found=bool(manifest),
+        manifest_error=error,
+        manifest_database_id=str(manifest["database_id"]) if manifest.get("database_id") else None,
+        database_id=str(identity) if identity else None,
+        last_run=_run(manifest.get("last_run")),
+        tables=[_table(name, entries.get(name)) for name in names],
+        history=[run for run in map(_run, runs[:history]) if run is not None],
+        schedule=schedule_read(),
+        seed_loads=[
+            SeedLoadRow(s.table, s.full, s.window_start, s.window_end, s.loaded_at, s.source)
+            for s in loads
+        ],
+    )
+
+
+@dataclass(frozen=True)
+class LoadedDays:
+    """Which appointment days this database holds (DESIGN.md: seeded windows)."""
+
+    seeded: bool  # False: no seed loaded appointments, the database is the origin
+    full: bool
+    windows: list[tuple[dt.date, dt.date]]
+
+    def holds(self, day: dt.date) -> bool:
+        return not self.seeded or self.full or any(a <= day <= b for a, b in self.windows)
+
+
+def loaded_days(table: str = "appointment") -> LoadedDays:
+    rows = SeedLoad.objects.filter(table=table).values_list("full", "window_start", "window_end")
+    windows: list[tuple[dt.date, dt.date]] = []
+    full = False
+    for is_full, start, end in sorted(rows, key=lambda r: r[1] or dt.date.min):
+        full = full or is_full
+        if is_full or start is None or end is None:
+            continue
+        if windows and start <= windows[-1][1] + dt.timedelta(days=1):
+            windows[-1] = (windows[-1][0], max(end, windows[-1][1]))
+        else:
+            windows.append((start, end))
+    return LoadedDays(seeded=bool(rows), full=full, windows=windows)
+
+
+@dataclass(frozen=True)
+class TaskProgress:
+    task_id: str
+    state: str  # Celery's: PENDING (or unknown), STARTED, PROGRESS, SUCCESS, FAILURE, …
+    ready: bool
+    detail: str | None
+
+
+def task_progress(task_id: str) -> TaskProgress:
+    """A queued task's state from the result backend (unknown without one, or unreachable)."""
+    if isinstance(celery_app.backend, DisabledBackend):
+        return TaskProgress(task_id, "UNKNOWN", False, None)
+    result = celery_app.AsyncResult(task_id)
+    try:
+        state, info, ready = result.state, result.info, result.ready()
+    except Exception as err:  # whatever the configured backend raises when it is down
+        return TaskProgress(task_id, "UNKNOWN", False, str(err))
+    if isinstance(info, dict):
+        detail = ", ".join(f"{k}: {v}" for k, v in info.items())
+    else:
+        detail = str(info) if info is not None else None
+    return TaskProgress(task_id, state, ready, detail)

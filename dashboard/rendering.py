@@ -1,0 +1,113 @@
+"""Dashboard pages inside the admin's look: the admin site's context plus our navigation.
+
+The pages extend ``admin/base_site.html`` and receive ``admin.site.each_context``, so the
+header, user links, sidebar and theme are the admin's own; the dashboard's pages appear as
+one more section at the top of the admin's sidebar.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from . import access
+from .presentation import DATA_LABELS
+
+
+@dataclass(frozen=True)
+class NavItem:
+    url_name: str
+    label: str | Promise
+    check: access.Check
+
+
+NAV: tuple[NavItem, ...] = (
+    NavItem("dashboard:overview", gettext_lazy("Overview"), access.sees_any),
+    NavItem("dashboard:day", gettext_lazy("Day view"), access.sees("appointment")),
+    NavItem("dashboard:customers", gettext_lazy("Customers"), access.sees("customer")),
+    NavItem("dashboard:consultants", gettext_lazy("Consultants"), access.sees("consultant")),
+    NavItem("dashboard:programs", gettext_lazy("Programs"), access.sees("communityprogram")),
+    NavItem("dashboard:archive", gettext_lazy("Archive"), access.has(access.VIEW_ARCHIVE)),
+    NavItem("dashboard:database", gettext_lazy("Database"), access.sees_tables),
+)
+
+
+def navigation(request: HttpRequest) -> list[dict[str, Any]]:
+    """The pages this user may open, current one marked."""
+    if not access.is_staff(request.user):
+        return []
+    items = []
+    for item in NAV:
+        if item.check(request.user):
+            url = reverse(item.url_name)
+            current = request.resolver_match is not None and (
+                request.resolver_match.view_name == item.url_name
+                or request.resolver_match.view_name.startswith(f"{item.url_name}_")
+            )
+            items.append({"url": url, "label": item.label, "current": current})
+    return items
+
+
+def _sidebar_url(request: HttpRequest, item: dict[str, Any]) -> str:
+    url = item["url"]
+    return f"{url}?" if not item["current"] and url in request.path else url
+
+
+def _sidebar_section(request: HttpRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """Our pages shaped like an app of the admin's sidebar (``admin/app_list.html``).
+
+    The admin marks an entry current when its URL is part of the path; "/dashboard/?" keeps
+    the overview from being marked on every other dashboard page.
+    """
+    return {
+        "name": _("Dashboard"),
+        "app_label": "dashboard",
+        "app_url": reverse("dashboard:overview"),
+        "has_module_perms": True,
+        "models": [
+            {
+                "name": item["label"],
+                "object_name": f"dashboard{index}",
+                "admin_url": _sidebar_url(request, item),
+                "view_only": True,
+                "perms": {"view": True},
+            }
+            for index, item in enumerate(items)
+        ],
+    }
+
+
+def page_context(request: HttpRequest, **context: Any) -> dict[str, Any]:
+    nav = navigation(request)
+    admin_context = admin.site.each_context(request)
+    admin_context["available_apps"] = [
+        _sidebar_section(request, nav),
+        *admin_context["available_apps"],
+    ]
+    return {**admin_context, "dashboard_nav": nav, "data_labels": DATA_LABELS, **context}
+
+
+def render_page(
+    request: HttpRequest, template: str, *, status: int = 200, **context: Any
+) -> TemplateResponse:
+    return TemplateResponse(request, template, page_context(request, **context), status=status)
+
+
+def render_error(request: HttpRequest, *, message: str, status: int) -> TemplateResponse:
+    """An error (bad parameter, no permission) as a dashboard page with its status code."""
+    titles = {400: _("Bad request"), 403: _("Permission denied"), 404: _("Not found")}
+    return render_page(
+        request,
+        "dashboard/error.html",
+        status=status,
+        title=titles.get(status, _("Error")),
+        message=message,
+    )

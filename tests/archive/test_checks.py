@@ -1,0 +1,74 @@
+"""The archive's system checks: each configuration error has its id."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import models
+
+from archive import checks
+from archive.tables import TableSpec
+
+
+def _ids(errors) -> list[str]:
+    return [e.id for e in errors]
+
+
+def test_valid_configuration_has_no_errors():
+    assert checks.check_archive_storage() == []
+    assert checks.check_checksum_settings() == []
+    assert checks.check_registry() == []
+
+
+def test_missing_archive_storage_is_e001(settings):
+    settings.STORAGES = {k: v for k, v in settings.STORAGES.items() if k != "archive"}
+    assert _ids(checks.check_archive_storage()) == ["archive.E001"]
+
+
+def test_archive_storage_of_another_kind_is_e001(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    }
+    assert _ids(checks.check_archive_storage()) == ["archive.E001"]
+
+
+def test_plain_s3storage_is_warned_about_w001(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "archive": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {}},
+    }
+    assert _ids(checks.check_archive_storage()) == ["archive.W001"]
+
+
+@pytest.mark.parametrize(
+    ("name", "code"),
+    [
+        ("AWS_REQUEST_CHECKSUM_CALCULATION", "archive.E002"),
+        ("AWS_RESPONSE_CHECKSUM_VALIDATION", "archive.E003"),
+    ],
+)
+def test_unknown_checksum_mode_is_an_error(settings, name, code):
+    setattr(settings, name, "sometimes")
+    assert _ids(checks.check_checksum_settings()) == [code]
+
+
+def test_no_attempts_is_e004(settings):
+    settings.AWS_MAX_ATTEMPTS = 0
+    assert _ids(checks.check_checksum_settings()) == ["archive.E004"]
+
+
+def test_a_column_without_an_exact_export_is_e005(monkeypatch):
+    spec = TableSpec("customer", "appointments.Customer", "reference")
+    odd = models.DurationField()
+    odd.set_attributes_from_name("wait")
+    monkeypatch.setitem(spec.__dict__, "fields", [*spec.fields, odd])
+    monkeypatch.setattr(checks, "tables", lambda: [spec])
+    assert _ids(checks.check_registry()) == ["archive.E005"]
+
+
+def test_a_date_two_relations_away_is_e005(monkeypatch):
+    spec = TableSpec(
+        "x", "appointments.AppointmentFeedback", "windowed", "appointment__customer__created_at"
+    )
+    monkeypatch.setattr(checks, "tables", lambda: [spec])
+    assert _ids(checks.check_registry()) == ["archive.E005"]

@@ -1,0 +1,97 @@
+"""archive_now: a per-table summary, progress on a terminal, and its exit status."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import threading
+import uuid
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from archive.lock import run_lock
+from archive.models import ArchiveIdentity
+from tests.factories import AppointmentFactory
+
+from .conftest import failing
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _archive_now(*args, stdout=None) -> str:
+    out = stdout or io.StringIO()
+    call_command("archive_now", *args, stdout=out, stderr=io.StringIO())
+    return out.getvalue()
+
+
+@pytest.fixture
+def rows():
+    AppointmentFactory(date=dt.date(2025, 1, 10))
+
+
+def test_summary_lists_every_table_with_its_status(archive_dir, rows):
+    out = _archive_now()
+    lines = {line.split()[0]: line.split() for line in out.splitlines()[1:-1]}
+    assert lines["appointment"][1] == "uploaded"
+    assert lines["appointment"][2] == "1/0/0"
+    assert lines["appointment"][3] == "1"
+    assert "Run success" in out
+    again = _archive_now("--table", "appointment")
+    assert "appointment" in again and "unchanged" in again and "customer" not in again
+
+
+def test_progress_shows_on_a_terminal_only(archive_dir, rows):
+    terminal = Terminal()
+    _archive_now(stdout=terminal)
+    assert "\rappointment: 1/1" in terminal.getvalue()
+    assert "\r" not in _archive_now("--force")
+
+
+def test_a_failed_table_makes_the_exit_status_non_zero(s3_bucket, rows):
+    with failing("data/customer.csv"), pytest.raises(CommandError, match="customer"):
+        _archive_now()
+
+
+def test_refusal_says_what_to_do(archive_dir, rows):
+    _archive_now()
+    ArchiveIdentity.objects.filter(pk=1).update(database_id=uuid.uuid4())
+    with pytest.raises(CommandError, match="--take-over"):
+        _archive_now()
+    assert "Run success" in _archive_now("--take-over")
+
+
+def test_a_second_run_is_refused_while_one_holds_the_lock(archive_dir, rows):
+    from django.db import connection
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with run_lock() as held:
+                assert held
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait(10)
+    try:
+        with pytest.raises(CommandError, match="already running"):
+            _archive_now()
+    finally:
+        release.set()
+        thread.join()
+    assert "Run success" in _archive_now()
+
+
+def test_unknown_table_is_named(archive_dir):
+    with pytest.raises(CommandError, match="nosuch"):
+        _archive_now("--table", "nosuch")
