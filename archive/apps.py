@@ -9,8 +9,6 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401  (registers the system checks)
-
-        # Celery's autodiscovery imports archive.tasks only; until the seeding tasks move
-        # there, importing them here registers them with the worker.
-        from . import seed_tasks  # noqa: F401
+        # checks: registers the system checks. seed_tasks: Celery's autodiscovery imports
+        # archive.tasks only; until the seeding tasks move there, this registers them.
+        from . import checks, seed_tasks  # noqa: F401
