@@ -297,8 +297,13 @@ class CsvFile:
             row[position - 1] = text
         if bad:
             return None
+        # Every cell quoted: Python's csv would leave a lone CR bare, which COPY takes for
+        # the end of the line; quoted, an empty cell is still NULL or "" (FORCE_NULL / _NOT_).
         buffer = io.StringIO()
-        csv.writer(buffer, delimiter=self.delimiter, lineterminator=self._eol).writerow(cells)
+        writer = csv.writer(
+            buffer, delimiter=self.delimiter, lineterminator=self._eol, quoting=csv.QUOTE_ALL
+        )
+        writer.writerow(cells)
         return buffer.getvalue()
 
     def file_line(self, copy_line: int) -> int | None:

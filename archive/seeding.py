@@ -60,10 +60,8 @@ def seed_run(
     manifest = manifest_read()
     plan = archive_sources(specs, manifest, window)
     if not any(plan.values()):
-        raise DomainError(
-            _("The archive holds no file for %(tables)s: nothing to seed from.")
-            % {"tables": ", ".join(s.name for s in specs)}
-        )
+        # A new deployment's empty archive: nothing to load is not a failure.
+        return SeedResult([TableCounts(s.name) for s in specs], window, dry_run)
     result = run_load(
         specs,
         plan,
