@@ -9,6 +9,4 @@ class ArchiveConfig(AppConfig):
     verbose_name = _("Archive")
 
     def ready(self) -> None:
-        # checks: registers the system checks. seed_tasks: Celery's autodiscovery imports
-        # archive.tasks only; until the seeding tasks move there, this registers them.
-        from . import checks, seed_tasks  # noqa: F401
+        from . import checks  # noqa: F401  (registers the system checks)
