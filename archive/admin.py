@@ -121,7 +121,7 @@ class SeedLoadAdmin(admin.ModelAdmin):
         except DomainError as err:
             messages.error(request, str(err))
             return redirect("admin:archive_upload")
-        messages.success(request, " · ".join([_("Upload loaded and archived."), *lines]))
+        messages.success(request, " · ".join([_("Upload loaded."), *lines]))
         return redirect("admin:archive_seedload_changelist")
 
     def task_view(self, request: HttpRequest, task_id: str) -> HttpResponse:

@@ -25,7 +25,7 @@ from django.utils.translation import gettext as _
 from .cells import SEPARATOR, copy_text, fast_pattern
 from .codec import CellError
 from .errors import ErrorLog, RowError
-from .streams import Progress, open_text
+from .streams import ByteCounter, open_text
 from .tables import TableSpec
 
 BATCH_ROWS = 2000
@@ -63,7 +63,7 @@ class CsvFile:
     errors: ErrorLog
     row_filter: RowFilter | None = None
     collect: str | None = None  # a column whose values (of rows kept) are gathered
-    on_bytes: Progress | None = None
+    on_bytes: ByteCounter | None = None
     exact: bool = False  # every row through the codec (when no COPY checks types after us)
     fields: list[models.Field] = field(init=False, default_factory=list)
     headers: list[str] = field(init=False, default_factory=list)

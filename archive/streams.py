@@ -20,7 +20,7 @@ CHUNK_BYTES = 1 << 20
 AHEAD_CHUNKS = 8  # at most 8 MB downloaded ahead of the parser
 _END = object()
 
-Progress = Callable[[int], None]
+ByteCounter = Callable[[int], None]
 
 
 def storage_chunks(storage: Storage, key: str) -> tuple[Iterator[bytes], int | None]:
@@ -56,7 +56,7 @@ class ReadAhead(io.RawIOBase):
     ``on_bytes`` is called in the reading thread with the size of each chunk consumed.
     """
 
-    def __init__(self, chunks: Iterator[bytes], on_bytes: Progress | None = None):
+    def __init__(self, chunks: Iterator[bytes], on_bytes: ByteCounter | None = None):
         super().__init__()
         self._queue: queue.Queue = queue.Queue(maxsize=AHEAD_CHUNKS)
         self._stop = threading.Event()
@@ -119,7 +119,7 @@ def detect_encoding(head: bytes) -> str:
     return "utf-8-sig"
 
 
-def open_text(chunks: Iterator[bytes], on_bytes: Progress | None = None) -> io.TextIOWrapper:
+def open_text(chunks: Iterator[bytes], on_bytes: ByteCounter | None = None) -> io.TextIOWrapper:
     """A text stream over the chunks with the encoding read from the BOM, newlines kept."""
     raw = ReadAhead(chunks, on_bytes)
     buffered = io.BufferedReader(raw, buffer_size=CHUNK_BYTES)

@@ -185,15 +185,35 @@ def upload_load(
     return _load(upload_id, window, dry_run=False, progress=progress)
 
 
+@dataclass
+class UploadResult(LoadResult):
+    archived: str = ""  # what archiving the upload's tables said afterwards
+
+    def lines(self) -> list[str]:
+        return [*super().lines(), self.archived]
+
+
 def upload_confirm(
     *, upload_id: str, window: Window | None = None, progress: ProgressCallback | None = None
-) -> LoadResult:
-    """Load the upload, then archive its tables so the archive copy matches the database."""
+) -> UploadResult:
+    """Load the upload, then archive its tables so the archive copy matches the database.
+
+    The load is committed before archiving starts: if archiving is refused or fails, the
+    rows stay loaded (the archive's change record still lists them for the next run) and
+    the result says so.
+    """
     from archive.services import archive_run  # the archive issue's service
 
-    result = upload_load(upload_id=upload_id, window=window, progress=progress)
-    archive_run(tables=[counts.table for counts in result.tables if counts.files])
-    return result
+    loaded = upload_load(upload_id=upload_id, window=window, progress=progress)
+    try:
+        archive = archive_run(tables=[counts.table for counts in loaded.tables if counts.files])
+    except DomainError as err:
+        archived = _("Loaded, but not archived: %(reason)s") % {"reason": err}
+    else:
+        archived = _("Archive: %(status)s.") % {"status": archive.status}
+        if archive.message:
+            archived += " " + archive.message
+    return UploadResult(loaded.tables, loaded.window, loaded.dry_run, archived)
 
 
 def _load(upload_id: str, window: Window | None, **options) -> LoadResult:

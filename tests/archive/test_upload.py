@@ -8,15 +8,16 @@ import time
 import zipfile
 
 import pytest
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Permission, User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 
 from appointments import models as m
 from archive.errors import LoadError
 from archive.storage import archive_storage
 from archive.upload import upload_load, upload_receive
-from tests.archive.archive_files import csv_text, snapshot
+from tests.archive.archive_files import csv_text, export_archive, new_database_id, snapshot
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +237,28 @@ def test_a_large_upload_loads_in_a_worker_while_the_page_follows_it(
     assert any(
         line.startswith("customer: 2 inserted, 1 updated") for line in state["info"]["lines"]
     )
+
+
+def test_the_load_record_page_offers_the_upload_to_those_allowed(admin_client, client, s3_bucket):
+    changelist = reverse("admin:archive_seedload_changelist")
+    assert UPLOAD_URL in admin_client.get(changelist).content.decode()
+    viewer = User.objects.create_user("xem", password="x", is_staff=True)
+    viewer.user_permissions.add(Permission.objects.get(codename="view_seedload"))
+    client.force_login(viewer)
+    page = client.get(changelist)
+    assert page.status_code == 200
+    assert UPLOAD_URL not in page.content.decode()
+
+
+@needs_exporter
+def test_an_upload_stays_loaded_when_the_archive_refuses_this_database(shop):
+    from archive.upload import upload_confirm
+
+    export_archive(["customer"], database_id=new_database_id())  # another database's archive
+    upload = upload_receive(files=[SimpleUploadedFile("customer.csv", _customers_csv())])
+
+    with translation.override("en"):
+        result = upload_confirm(upload_id=upload.id)
+
+    assert m.Customer.objects.get(pk="c3").full_name == "Chi"
+    assert result.archived.startswith("Loaded, but not archived")
