@@ -51,6 +51,24 @@ def redis_url() -> str:
     return os.environ["TEST_REDIS_URL"]
 
 
+@pytest.fixture
+def celery_on_redis(redis_url):
+    """The Celery app on this machine's Redis (broker and results), restored afterwards."""
+
+    def configure(broker, backend, eager):
+        celery_app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=eager)
+        # Celery caches the backend and producer pool from the configuration it first saw.
+        celery_app._local.__dict__.pop("backend", None)
+        celery_app._pool = celery_app.amqp._producer_pool = None
+
+    conf = celery_app.conf
+    previous = (conf.broker_url, conf.result_backend, conf.task_always_eager)
+    configure(redis_url, redis_url, False)
+    celery_app.control.purge()
+    yield celery_app
+    configure(*previous)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -39,23 +39,6 @@ def shop(s3_bucket):
     return consultant
 
 
-@pytest.fixture
-def celery_on_redis(redis_url):
-    """The Celery app on this test's Redis (broker and results), restored afterwards."""
-    from meetassist.celery import app
-
-    def configure(broker, backend, eager):
-        app.conf.update(broker_url=broker, result_backend=backend, task_always_eager=eager)
-        # Celery caches these from the configuration it first saw.
-        app._local.__dict__.pop("backend", None)
-        app._pool = app.amqp._producer_pool = None
-
-    previous = (app.conf.broker_url, app.conf.result_backend, app.conf.task_always_eager)
-    configure(redis_url, redis_url, False)
-    yield app
-    configure(*previous)
-
-
 def _customers_csv() -> bytes:
     rows = [
         ["c1", "An (sửa)", "0912345678", "0"],

@@ -196,16 +196,9 @@ def test_archive_json_has_tables_schedule_and_runs(archive_dir, schedule, client
 
 
 @pytest.fixture
-def result_backend(redis_url):
+def result_backend(celery_on_redis):
     """Celery results kept in this machine's Redis, as with a broker in production."""
-    from meetassist.celery import app
-
-    previous = app.conf.result_backend
-    app.conf.result_backend = redis_url
-    app._local.__dict__.pop("backend", None)
-    yield app.backend
-    app.conf.result_backend = previous
-    app._local.__dict__.pop("backend", None)
+    return celery_on_redis.backend
 
 
 @pytest.mark.redis

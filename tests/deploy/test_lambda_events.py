@@ -51,7 +51,8 @@ def _query(database_url: str, sql: str) -> list[tuple]:
     import psycopg
 
     with psycopg.connect(database_url.replace("postgres://", "postgresql://", 1)) as db:
-        return db.execute(sql).fetchall()
+        cursor = db.execute(sql)
+        return cursor.fetchall() if cursor.description else []
 
 
 def _rule_name(stage: str) -> str:
