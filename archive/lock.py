@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -45,6 +46,9 @@ def _advisory_lock() -> Iterator[bool]:
 
 def _lock_path() -> Path:
     database = str(connection.settings_dict["NAME"])
+    if connection.creation.is_in_memory_db(database):
+        # An in-memory database lives in one process only (as in a test worker).
+        database = f"{database}#{os.getpid()}"
     digest = hashlib.sha256(database.encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"meetassist-archive-{digest}.lock"
 
