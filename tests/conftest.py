@@ -47,8 +47,17 @@ def _eager_celery() -> Iterator[None]:
 
 
 @pytest.fixture
-def redis_url() -> str:
-    return os.environ["TEST_REDIS_URL"]
+def redis_url(worker_id: str) -> str:
+    """TEST_REDIS_URL, with its database number moved along per xdist worker.
+
+    Parallel test processes must not share a broker queue: a worker thread in one would
+    run tasks sent by the other, against the wrong test database.
+    """
+    base = os.environ["TEST_REDIS_URL"]
+    index = int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+    prefix, _slash, number = base.rpartition("/")
+    database = (int(number or 0) + index) % 16
+    return f"{prefix}/{database}"
 
 
 @pytest.fixture
