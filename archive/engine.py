@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -106,7 +107,8 @@ def run_load(
                     exact=not active.checks_types,
                 )
                 expected = sum(s.size or 0 for s in sources)
-                active.load(spec, files, counts, expected_bytes=expected)
+                with closing(files):  # a failure mid-file still stops its download
+                    active.load(spec, files, counts, expected_bytes=expected)
             errors.check()
             loader.finish(specs)
             if after is not None:
@@ -140,7 +142,10 @@ def _open(
         csv_file = CsvFile(
             spec, source.name, source.open(), errors, row_filter, collect, on_bytes, exact
         )
-        yield csv_file
+        try:
+            yield csv_file
+        finally:
+            csv_file.close()
         if collect:
             kept_keys.setdefault(spec.name, set()).update(csv_file.collected)
 

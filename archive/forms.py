@@ -34,6 +34,7 @@ class WindowForm(forms.Form):
     date = forms.DateField(
         label=_("Window around date"),
         required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_(
             "Only rows of date-based tables within the window are loaded; empty: all rows."
         ),

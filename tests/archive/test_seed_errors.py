@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
 
 import pytest
 
@@ -145,3 +147,16 @@ def test_a_duplicated_key_is_refused(working_database):
     with pytest.raises(LoadError, match="data/Customer.csv"):
         seed_run(full=True, overwrite=True)
     assert not m.Customer.objects.filter(customer_id="c1").exists()
+
+
+def test_a_refused_run_leaves_no_download_running(working_database):
+    # Bad rows first, then more than the reader fetches ahead: the download is cut short.
+    rows = [[f"c{n}", f"Khách {n}", "", "sai" if n < 30 else "0"] for n in range(600_000)]
+    put("data/Customer.csv", csv_text(CUSTOMER, rows))
+    before = threading.active_count()
+    with pytest.raises(LoadError):
+        seed_run(full=True)
+    deadline = time.monotonic() + 2
+    while threading.active_count() > before and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert threading.active_count() <= before
