@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from archive.lock import run_lock
 from archive.models import ArchiveIdentity
@@ -26,7 +27,8 @@ class Terminal(io.StringIO):
 
 def _archive_now(*args, stdout=None) -> str:
     out = stdout or io.StringIO()
-    call_command("archive_now", *args, stdout=out, stderr=io.StringIO())
+    with translation.override("en"):
+        call_command("archive_now", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 

@@ -22,6 +22,7 @@ from tests.archive.archive_files import csv_text, export_archive, new_database_i
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/archive/seedload/upload/"
+ENGLISH = {"accept-language": "en"}
 CUSTOMERS = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
 needs_exporter = pytest.mark.skipif(
     importlib.util.find_spec("archive.services") is None,
@@ -57,9 +58,9 @@ def _appointments_csv() -> bytes:
     return csv_text(header, rows).encode("utf-8-sig")
 
 
-def _post(client, *files, **data):
+def _post(client, *files, headers=None, **data):
     uploads = [SimpleUploadedFile(name, content) for name, content in files]
-    return client.post(UPLOAD_URL, {"files": uploads, **data})
+    return client.post(UPLOAD_URL, {"files": uploads, **data}, headers=headers)
 
 
 def test_the_upload_page_is_refused_to_a_user_who_is_not_staff(client):
@@ -105,7 +106,7 @@ def test_an_upload_is_kept_as_received_and_previewed_before_anything_is_written(
 def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, shop):
     rows = [["c1", "An", "", "sai"], ["c2", "", "", "0"], ["c3", "Chi", "", "0", "thừa"]]
     response = _post(admin_client, ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
-    page = admin_client.get(response["Location"]).content.decode()
+    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
     assert "3 errors — nothing can be loaded" in page
     upload = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
     for line, column in [("2", "4 (IsDisabled)"), ("3", "2 (FullName)"), ("4", "")]:
@@ -114,7 +115,7 @@ def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, s
 
 
 def test_a_file_named_after_no_table_is_refused_and_nothing_kept(admin_client, s3_bucket):
-    response = _post(admin_client, ("khach_hang.csv", b"CustomerID\r\nc1\r\n"))
+    response = _post(admin_client, ("khach_hang.csv", b"CustomerID\r\nc1\r\n"), headers=ENGLISH)
     assert response.status_code == 200
     assert "a file for an unknown table" in response.content.decode()
     assert archive_storage().listdir("uploads") == ([], [])
@@ -122,7 +123,7 @@ def test_a_file_named_after_no_table_is_refused_and_nothing_kept(admin_client, s
 
 def test_a_file_over_the_size_limit_is_refused(admin_client, s3_bucket, settings):
     settings.ARCHIVE_UPLOAD_MAX_BYTES = 64
-    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    response = _post(admin_client, ("customer.csv", _customers_csv()), headers=ENGLISH)
     assert "larger than the limit" in response.content.decode()
     assert archive_storage().listdir("uploads") == ([], [])
 
