@@ -6,12 +6,21 @@ import csv
 import io
 
 import pytest
+from django.utils import translation
 
 from archive.errors import ErrorLog, TooManyErrors
 from archive.reader import CsvFile, RowFilter
 from archive.tables import table
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests assert the English wording of messages."""
+    with translation.override("en"):
+        yield
+
 
 ORIGINAL = "CustomerID,FullName,PhoneNumber,IsDisabled,Notes"
 

@@ -17,6 +17,14 @@ from tests.archive.archive_files import csv_text, put
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests assert the English wording of messages."""
+    with translation.override("en"):
+        yield
+
+
 CONSULTANTS = ["ConsultantID", "FullName", "JoinDate"]
 
 

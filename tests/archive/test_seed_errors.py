@@ -7,6 +7,7 @@ import threading
 import time
 
 import pytest
+from django.utils import translation
 
 from appointments import models as m
 from archive.errors import LoadError
@@ -15,6 +16,14 @@ from archive.seeding import seed_run
 from tests.archive.archive_files import csv_text, put, snapshot
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests assert the English wording of messages."""
+    with translation.override("en"):
+        yield
+
 
 CUSTOMER = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
 APPOINTMENT = ["AppointmentID", "ConsultantID", "CustomerID", "Date", "Time", "Status"]

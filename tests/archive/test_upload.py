@@ -205,6 +205,7 @@ def test_a_large_upload_loads_in_a_worker_while_the_page_follows_it(
     from celery.contrib.testing.worker import start_worker
 
     settings.ARCHIVE_UPLOAD_TASK_BYTES = 1
+    settings.LANGUAGE_CODE = "en"  # the worker thread speaks the default language
     m.Customer.objects.create(customer_id="c1", full_name="An")
     with start_worker(celery_on_redis, perform_ping_check=False, loglevel="WARNING"):
         response = _post(admin_client, ("customer.csv", _customers_csv()))
