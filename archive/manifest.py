@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .storage import MANIFEST_KEY, archive_storage
+from .streams import storage_chunks
 from .transfer import objects
 
 MANIFEST_VERSION = 1
@@ -24,14 +25,16 @@ def manifest_read() -> dict[str, Any] | None:
 
     The original system's manifest has no ``"version": 1``; it counts as no manifest.
     """
-    storage = archive_storage()
-    if not storage.exists(MANIFEST_KEY):
+    try:
+        # One GET (no exists() HEAD first): it is read by every run and dashboard view.
+        chunks, _size = storage_chunks(archive_storage(), MANIFEST_KEY)
+        raw = b"".join(chunks)
+    except FileNotFoundError:
         return None
-    with storage.open(MANIFEST_KEY, "rb") as handle:
-        try:
-            data = json.loads(handle.read().decode("utf-8-sig"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            return None
+    try:
+        data = json.loads(raw.decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return None
     if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
         return None
     return data

@@ -13,6 +13,7 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import BinaryIO
 
+from botocore.exceptions import ClientError
 from django.core.files.storage import Storage
 from storages.utils import clean_name
 
@@ -26,11 +27,17 @@ ByteCounter = Callable[[int], None]
 def storage_chunks(storage: Storage, key: str) -> tuple[Iterator[bytes], int | None]:
     """The object at ``key`` as an iterator of byte chunks, and its size.
 
-    On S3 this is one GET whose body streams (S3File would HEAD first, then buffer).
+    On S3 this is one GET whose body streams (S3File would HEAD first, then buffer). A
+    missing object raises FileNotFoundError on either storage, as ``Storage.open`` does.
     """
     bucket = getattr(storage, "bucket", None)
     if bucket is not None:
-        response = bucket.Object(storage._normalize_name(clean_name(key))).get()
+        try:
+            response = bucket.Object(storage._normalize_name(clean_name(key))).get()
+        except ClientError as err:
+            if err.response["ResponseMetadata"]["HTTPStatusCode"] == 404:
+                raise FileNotFoundError(f"File does not exist: {key}") from err
+            raise
         body = response["Body"]
         return _closing(body.iter_chunks(CHUNK_BYTES), body), response["ContentLength"]
     handle = storage.open(key, "rb")

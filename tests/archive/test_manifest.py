@@ -33,3 +33,20 @@ def test_our_manifest_is_read(storage):
 def test_original_or_broken_manifest_counts_as_none(storage, content):
     storage.save(MANIFEST_KEY, ContentFile(content))
     assert manifest_read() is None
+
+
+def test_reading_the_manifest_from_s3_is_one_request(s3_bucket):
+    storage = archive_storage()
+    storage.save(MANIFEST_KEY, ContentFile(json.dumps({"version": 1, "tables": {}}).encode()))
+    calls: list[str] = []
+
+    def record(model, **kwargs):
+        calls.append(model.name)
+
+    events = storage.connection.meta.client.meta.events
+    events.register("before-call.s3", record)
+    try:
+        assert manifest_read() == {"version": 1, "tables": {}}
+    finally:
+        events.unregister("before-call.s3", record)
+    assert calls == ["GetObject"]
