@@ -31,6 +31,19 @@ class ScheduleStatus:
     manifest_last_run: dict[str, Any] | None
 
 
+_PERIOD_SECONDS = {
+    IntervalSchedule.DAYS: 86400,
+    IntervalSchedule.HOURS: 3600,
+    IntervalSchedule.MINUTES: 60,
+    IntervalSchedule.SECONDS: 1,
+}
+
+
+def interval_minutes(interval: IntervalSchedule) -> int:
+    """How often an interval fires, in whole minutes (sub-minute periods read as 0)."""
+    return interval.every * _PERIOD_SECONDS.get(interval.period, 0) // 60
+
+
 def _interval(minutes: int) -> IntervalSchedule:
     interval, _created = IntervalSchedule.objects.get_or_create(
         every=minutes, period=IntervalSchedule.MINUTES
@@ -71,14 +84,10 @@ def schedule_disable() -> PeriodicTask:
 
 def schedule_status() -> ScheduleStatus:
     task = _periodic_task()
-    interval = task.interval
-    minutes = interval.every * {"days": 1440, "hours": 60, "minutes": 1}.get(interval.period, 0)
-    if interval.period == IntervalSchedule.SECONDS:
-        minutes = interval.every // 60
     manifest = manifest_read()
     return ScheduleStatus(
         enabled=task.enabled,
-        every_minutes=minutes,
+        every_minutes=interval_minutes(task.interval),
         last_run_at=task.last_run_at,
         total_run_count=task.total_run_count,
         manifest_last_run=(manifest or {}).get("last_run"),

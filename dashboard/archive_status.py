@@ -14,21 +14,13 @@ from botocore.exceptions import BotoCoreError, ClientError
 from celery.backends.base import DisabledBackend
 from django.conf import settings
 from django.utils.dateparse import parse_datetime
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import PeriodicTask
 
 from archive.manifest import manifest_read
 from archive.models import ArchiveIdentity, SeedLoad
+from archive.schedule import SCHEDULE_NAME, interval_minutes
 from archive.tables import TABLES
 from meetassist.celery import app as celery_app
-
-SCHEDULE_NAME = "archive-all"  # DESIGN.md: the periodic archive's PeriodicTask
-_SECONDS = {
-    IntervalSchedule.DAYS: 86400,
-    IntervalSchedule.HOURS: 3600,
-    IntervalSchedule.MINUTES: 60,
-    IntervalSchedule.SECONDS: 1,
-    IntervalSchedule.MICROSECONDS: 1e-6,
-}
 
 
 def _when(value: Any) -> dt.datetime | None:
@@ -78,7 +70,7 @@ class ArchiveRun:
 class Schedule:
     exists: bool
     enabled: bool
-    every_minutes: float | None
+    every_minutes: int | None
     last_run_at: dt.datetime | None
     total_run_count: int
 
@@ -150,9 +142,7 @@ def schedule_read() -> Schedule:
     task = PeriodicTask.objects.select_related("interval").filter(name=SCHEDULE_NAME).first()
     if task is None:
         return Schedule(False, False, None, None, 0)
-    every = None
-    if task.interval is not None:
-        every = task.interval.every * _SECONDS.get(task.interval.period, 60) / 60
+    every = interval_minutes(task.interval) if task.interval is not None else None
     return Schedule(True, task.enabled, every, task.last_run_at, task.total_run_count)
 
 
