@@ -62,6 +62,7 @@ class ConsultantSchedule(models.Model):
         verbose_name=_("consultant"),
         on_delete=models.CASCADE,
         related_name="schedules",
+        db_index=False,  # the unique (consultant, date, start_time) index serves it
     )
     date = models.DateField(_("date"))
     start_time = models.TimeField(_("start time"))
@@ -107,12 +108,14 @@ class Appointment(models.Model):
         null=True,
         blank=True,
         related_name="appointments",
+        db_index=False,  # appointment_consult_date_idx serves it
     )
     customer = models.ForeignKey(
         Customer,
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="appointments",
+        db_index=False,  # appointment_customer_idx: without the unused LIKE twin
     )
     date = models.DateField(_("date"))
     time = models.TimeField(_("time"))
@@ -155,6 +158,7 @@ class Appointment(models.Model):
             models.Index(fields=["status", "date"], name="appointment_status_idx"),
             models.Index(fields=["consultant", "date"], name="appointment_consult_date_idx"),
             models.Index(fields=["created_at"], name="appointment_created_idx"),
+            models.Index(fields=["customer"], name="appointment_customer_idx"),
             # The dashboard's per-consultant counts and ratings read only this index
             # (PostgreSQL index-only scan); other databases ignore INCLUDE.
             models.Index(
@@ -255,12 +259,14 @@ class ProgramParticipant(models.Model):
         verbose_name=_("program"),
         on_delete=models.CASCADE,
         related_name="participants",
+        db_index=False,  # the unique (program, customer) index serves it
     )
     customer = models.ForeignKey(
         Customer,
         verbose_name=_("customer"),
         on_delete=models.PROTECT,
         related_name="program_participations",
+        db_index=False,  # participant_customer_idx: without the unused LIKE twin
     )
     registered_time = models.DateTimeField(_("registered at"), default=timezone.now)
     status = models.CharField(
@@ -285,6 +291,7 @@ class ProgramParticipant(models.Model):
                 name="participant_status_valid",
             ),
         ]
+        indexes = [models.Index(fields=["customer"], name="participant_customer_idx")]
 
     def __str__(self) -> str:
         return f"{self.customer_id} @ {self.program_id}"

@@ -5,8 +5,9 @@ headers); UTF-8 with or without BOM, UTF-16 with BOM (comma- or tab-separated); 
 The header maps to the table's columns case-insensitively. Rows are checked as they
 stream by: a row outside the window is dropped after one look at its date cell; a row that
 PostgreSQL reads exactly as the codec would is passed on as the bytes it came in (one
-regular-expression match), any other is decoded cell by cell and rewritten. Every problem
-becomes a ``RowError`` with file, line and column.
+regular-expression match; for a whole file's load, one match per block of lines), any
+other is decoded cell by cell and rewritten. Every problem becomes a ``RowError`` with
+file, line and column.
 """
 
 from __future__ import annotations
@@ -22,13 +23,14 @@ from typing import TextIO
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .cells import SEPARATOR, copy_text, fast_pattern
+from .cells import SEPARATOR, block_pattern, copy_text, fast_pattern
 from .codec import CellError
 from .errors import ErrorLog, RowError
 from .streams import ByteCounter, open_text
 from .tables import TableSpec
 
 BATCH_ROWS = 2000
+BLOCK_CHARS = 1 << 20  # a block of lines checked by one match
 csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))  # long notes stay readable
 
 
@@ -78,6 +80,7 @@ class CsvFile:
         self._pending: list[str] = []
         self._line = 1
         self._marks: list[tuple[int, int]] = []  # (COPY line, file line − COPY line)
+        self._copy_line, self._delta = 1, None  # the next row's COPY line; the last mark
         self._known: Callable[[str], bool] | None = None
         try:
             self._read_header()
@@ -202,6 +205,10 @@ class CsvFile:
     def _prepare(self) -> None:
         patterns = [fast_pattern(f) for f in self.fields]
         self._match = re.compile(SEPARATOR.join(patterns) if not self.exact else "(?!)").fullmatch
+        self._block_match = None
+        if not self.exact and self.row_filter is None and self.collect is None:
+            block = block_pattern(self.fields, self.delimiter, self._eol)
+            self._block_match = re.compile(block).fullmatch
         self._filter_at = self._filter_match = None
         if self.row_filter is not None:
             self._filter_at = self.columns.index(self.row_filter.column)
@@ -214,17 +221,65 @@ class CsvFile:
         if not self.ok:
             return
         try:
-            yield from self._records(batch_rows)
+            if self._block_match is None or self._known is not None:
+                yield from self._rows(self._reader, batch_rows)
+                return
+            # Blocks of lines that pass as they are go on in one piece; a block that does
+            # not is read row by row, which finds, repairs or reports what stopped it.
+            while block := self._read_block():
+                if self._block_match(block):
+                    yield self._passed(block)
+                else:
+                    reader = csv.reader(self._block_lines(block), delimiter=self.delimiter)
+                    yield from self._rows(reader, batch_rows)
         except (UnicodeDecodeError, csv.Error) as err:
             self._unreadable(err)
 
-    def _records(self, batch_rows: int) -> Iterator[str]:  # the hot loop: locals only
+    def _read_block(self) -> str:
+        """About BLOCK_CHARS characters of whole lines."""
+        block = self._text.read(BLOCK_CHARS)
+        if block.endswith("\r"):
+            block += self._text.read(1)  # a CR LF cut in two stays together
+        if block and block[-1] not in "\r\n":
+            block += self._text.readline()
+        return block
+
+    def _passed(self, block: str) -> str:
+        """Account for a block passed on as it is: one line per row."""
+        lines = block.count(self._eol[-1])
+        self._mark_copy_lines(self._line, lines)
+        self._line += lines
+        self.stats.rows += lines
+        return block
+
+    def _block_lines(self, block: str) -> Iterator[str]:
+        """A block's lines for csv.reader, then the stream's while a record runs on."""
+        pending = self._pending
+        for line in io.StringIO(block, newline=""):
+            pending.append(line)
+            yield line
+        while pending:  # the reader is inside a record (pending is cleared between rows)
+            line = self._text.readline()
+            if not line:
+                return
+            pending.append(line)
+            yield line
+
+    def _mark_copy_lines(self, line: int, lines: int) -> None:
+        """``lines`` COPY lines from the file's ``line`` on: note where COPY's line
+        numbers part from the file's, for ``file_line``."""
+        if line - self._copy_line != self._delta:
+            self._delta = line - self._copy_line
+            self._marks.append((self._copy_line, self._delta))
+        self._copy_line += lines
+
+    def _rows(self, reader, batch_rows: int) -> Iterator[str]:  # the hot loop
         pending, match, eol, width = self._pending, self._match, self._eol, len(self.fields)
         row_filter, filter_at, stats = self.row_filter, self._filter_at, self.stats
         known, key_at = self._known, getattr(self, "_key_at", None)
-        collect_at, collected, marks = self._collect_at, self.collected, self._marks
-        copy_line, delta, out = 1, None, []
-        for row in self._reader:
+        collect_at, collected, mark = self._collect_at, self.collected, self._mark_copy_lines
+        out = []
+        for row in reader:
             lines = len(pending)
             line = self._line
             self._line += lines
@@ -256,10 +311,7 @@ class CsvFile:
                 lines = raw.count(eol[-1])
             elif not raw.endswith(eol):
                 raw = raw.rstrip("\r\n") + eol
-            if line - copy_line != delta:
-                delta = line - copy_line
-                marks.append((copy_line, delta))
-            copy_line += lines
+            mark(line, lines)
             if collect_at is not None:
                 collected.add(row[collect_at])
             out.append(raw)

@@ -215,3 +215,50 @@ def test_rows_whose_key_the_table_holds_are_skipped_and_counted():
     kept = "".join(csv_file.records())
     assert [r[0] for r in csv.reader(io.StringIO(kept))] == ["3"]
     assert csv_file.stats.existing == 2
+
+
+def _rows_and_places(text: str, **options):
+    csv_file, rows, log = _read(text, name="appointment", chunk=64, **options)
+    copy_lines = sum(1 + cell.count("\n") for row in rows for cell in row[-1:])
+    lines = [csv_file.file_line(n) for n in range(1, copy_lines + 1)]
+    places = [(e.line, e.column, e.value, e.reason) for e in log.errors]
+    return rows, places, lines, csv_file.stats
+
+
+@pytest.mark.parametrize("block_chars", [1, 37, 64, 200, 500])
+def test_blocks_read_exactly_as_row_by_row(monkeypatch, block_chars):
+    """Whole blocks pass on as they are; a block with anything odd is read row by row, and
+    rows, repairs, errors, counts and COPY-line mapping are what row-by-row reading gives,
+    wherever the block boundaries fall (inside a CR LF, inside a quoted line break)."""
+    from archive import reader
+
+    header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
+    body = [f"{i},1,c1,2025-03-15,09:{i:02d},pending,ghi chú {i}" for i in range(1, 40)]
+    body[2] = '3,1,c1,2025-03-15,09:03,pending,"hai\r\ndòng, có dấu phẩy"'
+    body[4] = "5,1,c1,2025-03-15,09:05,pending,'=SUM(A1)"  # the Excel escape, undone
+    body[5] = "6,1,c1,2025-03-15,25:00,pending,"  # a bad time
+    body[6] = "7,1,c1,15/03/2025,09:07,pending,"  # not a date
+    text = f"{header}\r\n" + "".join(f"{row}\r\n" for row in body) + "\r\n"
+
+    passed = []
+    monkeypatch.setattr(reader, "BLOCK_CHARS", block_chars)
+    monkeypatch.setattr(reader.CsvFile, "_passed", _spy(reader.CsvFile._passed, passed))
+    in_blocks = _rows_and_places(text)
+    every_row = RowFilter("date", lambda cell: True)
+    row_by_row = _rows_and_places(text, row_filter=every_row)
+
+    assert in_blocks == row_by_row
+    rows, places, _lines, stats = in_blocks
+    assert stats.rows == 37
+    assert [r[0] for r in rows][:7] == ["1", "2", "3", "4", "5", "8", "9"]
+    assert rows[2][-1] == "hai\r\ndòng, có dấu phẩy" and rows[4][-1] == "=SUM(A1)"
+    assert [p[:3] for p in places] == [(8, 5, "25:00"), (9, 4, "15/03/2025")]
+    assert passed, "no block went through whole"
+
+
+def _spy(method, calls: list):
+    def wrapped(self, block):
+        calls.append(block)
+        return method(self, block)
+
+    return wrapped

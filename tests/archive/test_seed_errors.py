@@ -169,3 +169,22 @@ def test_a_refused_run_leaves_no_download_running(working_database):
     while threading.active_count() > before and time.monotonic() < deadline:
         time.sleep(0.05)
     assert threading.active_count() <= before
+
+
+@pytest.mark.parametrize("block_chars", [1, 120])
+def test_a_value_postgresql_refuses_after_whole_blocks_is_placed_on_its_line(
+    working_database, monkeypatch, block_chars
+):
+    """Lines passed on in blocks keep COPY's line numbers mapped to the file's."""
+    from archive import reader
+
+    monkeypatch.setattr(reader, "BLOCK_CHARS", block_chars)
+    rows = [[str(n), "7", "c1", "2025-03-15", f"{n // 60:02d}:{n % 60:02d}", "pending"]
+            for n in range(2, 60)]  # fmt: skip
+    rows[40][3] = "2025-02-30"  # well-formed, so only PostgreSQL can tell: line 43
+    rows.insert(5, [])  # a blank line: COPY's line numbers part from the file's
+    _appointments(*rows)
+    before = snapshot()
+    with pytest.raises(LoadError, match=r"data/Appointment.csv:43:4 \(Date\)"):
+        seed_run(full=True, overwrite=True)
+    assert snapshot() == before
