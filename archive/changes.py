@@ -141,6 +141,37 @@ def uninstall_sql(names: Iterable[str]) -> list[str]:
     return statements
 
 
+def pause_recording(spec: TableSpec) -> list[str]:
+    """For a bulk load: note the whole table (and its followers) as changed, once, and
+    disable its insert and update triggers until ``resume_recording``.
+
+    Their transition tables would hold every row the load writes (spilled to disk, then
+    read again) only to name months that "the whole table" already covers. Both steps are
+    part of the load's transaction: a failed load leaves the triggers as they were.
+    Returns the triggers paused (none when the table is not recorded).
+    """
+    if spec.name not in recorded_tables([spec]):
+        return []
+    target = quote(spec.model._meta.db_table)
+    paused = [f"{_function(spec)}_{suffix}" for suffix in ("ins", "upd")]
+    whole = [spec.name, *(follower.name for follower, _fk in _followers(spec))]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {CHANGE_TABLE} (table_name, month) SELECT unnest(%s::text[]), NULL",
+            [whole],
+        )
+        for name in paused:
+            cursor.execute(f"ALTER TABLE {target} DISABLE TRIGGER {quote(name)}")
+    return paused
+
+
+def resume_recording(spec: TableSpec, paused: Iterable[str]) -> None:
+    target = quote(spec.model._meta.db_table)
+    with connection.cursor() as cursor:
+        for name in paused:
+            cursor.execute(f"ALTER TABLE {target} ENABLE ALWAYS TRIGGER {quote(name)}")
+
+
 def recorded_tables(specs: Sequence[TableSpec]) -> set[str]:
     """The tables whose four triggers are all present and enabled ALWAYS."""
     with connection.cursor() as cursor:

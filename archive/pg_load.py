@@ -65,7 +65,7 @@ class PgLoader:
         for csv_file in files:
             if empty and not csv_file.missing:
                 if set_aside is None and (expected_bytes or 0) >= BULK_BYTES:
-                    set_aside = set_aside_indexes(table)
+                    set_aside = set_aside_indexes(spec)
                 counts.inserted += self._copy(table, csv_file)
             else:
                 if not looked and csv_file.row_filter is None:
@@ -98,7 +98,7 @@ class PgLoader:
                     counts.updated += updated
                     counts.unchanged += staged_rows - inserted - updated
                 if set_aside:
-                    restore_indexes(cursor, table, set_aside)
+                    restore_indexes(cursor, spec, set_aside)
         except DatabaseError as err:
             raise database_error(counts.files, err) from err
         if counts.inserted:

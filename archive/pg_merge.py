@@ -20,6 +20,7 @@ import psycopg
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
+from . import changes
 from .errors import LoadError, RowError
 from .tables import TableSpec
 
@@ -27,7 +28,7 @@ BULK_ROWS = 50_000  # below this, indexes are maintained row by row
 BULK_SHARE = 0.3  # … or when the rows written are less than this share of the table
 KNOWN_KEYS_MAX = 5_000_000  # 8 bytes each: beyond this, let the database compare keys
 
-SetAside = list[tuple[str, str, str]]
+SetAside = list[tuple[str, str, str]]  # (index | fk | trigger, name, definition)
 
 
 def q(name: str) -> str:
@@ -72,7 +73,7 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
         )
         new = cursor.rowcount
     if set_aside is None and _is_bulk(cursor, table, new + changed):
-        set_aside = set_aside_indexes(table)
+        set_aside = set_aside_indexes(spec)
     if changed:
         assignments = ", ".join(f"{q(c)} = s.{q(c)}" for c in rest)
         changed_tmp = q(f"{spec.name}_changed")
@@ -143,8 +144,10 @@ def refuse_duplicates(cursor, tmp: str, keys: tuple[str, ...], files: list[str])
         raise LoadError(errors)
 
 
-def set_aside_indexes(table: str) -> SetAside:
-    """Drop a table's secondary indexes and foreign keys; returns how to rebuild them."""
+def set_aside_indexes(spec: TableSpec) -> SetAside:
+    """Drop a table's secondary indexes and foreign keys and pause its change record
+    (``changes.pause_recording``); returns how to put them back."""
+    table = q(spec.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT 'index', c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
@@ -160,18 +163,20 @@ def set_aside_indexes(table: str) -> SetAside:
                 cursor.execute(f"DROP INDEX {q(name)}")
             else:
                 cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {q(name)}")
-    return set_aside
+    return set_aside + [("trigger", name, "") for name in changes.pause_recording(spec)]
 
 
-def restore_indexes(cursor, table: str, set_aside: SetAside) -> None:
-    """Rebuild what ``set_aside_indexes`` dropped: each index in one sorted pass, each
-    foreign key checked in one query."""
+def restore_indexes(cursor, spec: TableSpec, set_aside: SetAside) -> None:
+    """Put back what ``set_aside_indexes`` took away: each index rebuilt in one sorted
+    pass, each foreign key checked in one query, the change record resumed."""
+    table = q(spec.model._meta.db_table)
     cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
     for kind, name, definition in set_aside:
         if kind == "index":
             cursor.execute(definition)
-        else:
+        elif kind == "fk":
             cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} {definition}")
+    changes.resume_recording(spec, [name for kind, name, _ in set_aside if kind == "trigger"])
 
 
 def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool] | None:

@@ -9,7 +9,8 @@ import pytest
 from django.db import connection
 
 from appointments import models as m
-from archive.models import ArchiveIdentity, SeedLoad
+from archive.errors import LoadError
+from archive.models import ArchiveChange, ArchiveIdentity, SeedLoad
 from archive.seeding import seed_run
 from archive.storage import archive_storage
 from tests.archive.archive_files import (
@@ -255,17 +256,28 @@ def test_a_big_load_into_an_empty_table_rebuilds_its_indexes_and_keys(archived, 
         seed_run(full=True)
         assert _definitions(cursor) == before
     assert _counts()["appointment"] == 9
+    assert _whole_table_notes() >= {"appointment", "appointmentfeedback"}
 
 
 def _definitions(cursor) -> list[tuple]:
+    """Constraints, indexes and triggers (with whether they fire) of the domain tables."""
     cursor.execute(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
         "WHERE conrelid::regclass::text LIKE 'appointments_%%' UNION ALL "
         "SELECT tablename, indexname, indexdef FROM pg_indexes "
-        "WHERE tablename LIKE 'appointments_%%' "
+        "WHERE tablename LIKE 'appointments_%%' UNION ALL "
+        "SELECT tgrelid::regclass::text, tgname, tgenabled::text FROM pg_trigger "
+        "WHERE tgrelid::regclass::text LIKE 'appointments_%%' AND NOT tgisinternal "
         "ORDER BY 1, 2, 3"
     )
     return cursor.fetchall()
+
+
+def _whole_table_notes() -> set[str]:
+    """Tables the change record names as wholly changed (a bulk load notes them once)."""
+    return set(
+        ArchiveChange.objects.filter(month=None, key__isnull=True).values_list("table_name", flat=True)
+    )
 
 
 @pytest.mark.postgres
@@ -279,6 +291,41 @@ def test_a_big_overwrite_rebuilds_indexes_once_and_keeps_them_as_they_were(archi
         assert _definitions(cursor) == before
     assert {t.table: t.updated for t in result.tables}["appointment"] == 9
     assert set(m.Appointment.objects.values_list("description", flat=True)) == {""}
+    assert "appointment" in _whole_table_notes()
+
+
+@pytest.mark.postgres
+def test_a_big_load_that_fails_leaves_indexes_keys_and_change_record_as_they_were(
+    archived, monkeypatch
+):
+    """The bulk path drops indexes and pauses triggers inside the run's transaction."""
+    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+    put(
+        "data/appointment/2025-03.csv",
+        csv_text(
+            ["appointment_id", "date", "time", "status", "consultant_id", "customer_id"],
+            [["1", "2025-03-15", "09:00:00", "pending", "", "nobody"]],  # no such customer
+        ),
+    )
+    ArchiveChange.objects.all().delete()
+    with connection.cursor() as cursor:
+        before = _definitions(cursor)
+        with pytest.raises(LoadError):
+            seed_run(full=True)
+        assert _definitions(cursor) == before
+    assert not ArchiveChange.objects.exists()
+    assert _counts()["appointment"] == 0
+
+
+@pytest.mark.postgres
+def test_after_a_big_load_each_write_is_recorded_by_month_again(archived, monkeypatch):
+    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+    seed_run(full=True)
+    ArchiveChange.objects.all().delete()
+    m.Appointment.objects.filter(date=DAY).update(description="sau khi nạp")
+    assert set(ArchiveChange.objects.values_list("table_name", "month")) == {
+        ("appointment", DAY.replace(day=1))
+    }
 
 
 def test_a_full_seed_after_a_window_adds_the_rest(archived):
