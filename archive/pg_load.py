@@ -65,7 +65,7 @@ class PgLoader:
         for csv_file in files:
             if empty and not csv_file.missing:
                 if set_aside is None and (expected_bytes or 0) >= BULK_BYTES:
-                    set_aside = set_aside_indexes(spec)
+                    set_aside = set_aside_indexes(spec, key=True)
                 counts.inserted += self._copy(table, csv_file)
             else:
                 if not looked and csv_file.row_filter is None:

@@ -28,7 +28,8 @@ BULK_ROWS = 50_000  # below this, indexes are maintained row by row
 BULK_SHARE = 0.3  # … or when the rows written are less than this share of the table
 KNOWN_KEYS_MAX = 5_000_000  # 8 bytes each: beyond this, let the database compare keys
 
-SetAside = list[tuple[str, str, str]]  # (index | fk | trigger, name, definition)
+# (index | fk | ref | pk | trigger, name, definition, the table it belongs to)
+SetAside = list[tuple[str, str, str, str]]
 
 
 def q(name: str) -> str:
@@ -144,39 +145,51 @@ def refuse_duplicates(cursor, tmp: str, keys: tuple[str, ...], files: list[str])
         raise LoadError(errors)
 
 
-def set_aside_indexes(spec: TableSpec) -> SetAside:
-    """Drop a table's secondary indexes and foreign keys and pause its change record
-    (``changes.pause_recording``); returns how to put them back."""
+# Taken apart in this order and put back in the reverse: a primary key goes last, after
+# the foreign keys of other tables that point at it.
+_ASIDE_ORDER = ("index", "fk", "ref", "pk")
+
+
+def set_aside_indexes(spec: TableSpec, *, key: bool = False) -> SetAside:
+    """Drop a table's secondary indexes and foreign keys (with ``key``, for a table that
+    is empty, its primary key too, and the foreign keys pointing at it) and pause its
+    change record (``changes.pause_recording``); returns how to put them back."""
     table = q(spec.model._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT 'index', c.relname, pg_get_indexdef(x.indexrelid) FROM pg_index x "
-            "JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = %s::regclass "
+            "SELECT 'index', c.relname, pg_get_indexdef(x.indexrelid), '' FROM pg_index x "
+            "JOIN pg_class c ON c.oid = x.indexrelid WHERE x.indrelid = %(t)s::regclass "
             "AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid) "
-            "UNION ALL SELECT 'fk', conname, pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f'",
-            [table, table],
+            "UNION ALL SELECT CASE WHEN contype = 'p' THEN 'pk' "
+            "WHEN conrelid = %(t)s::regclass THEN 'fk' ELSE 'ref' END, "
+            "conname, pg_get_constraintdef(oid), conrelid::regclass::text "
+            "FROM pg_constraint WHERE (conrelid = %(t)s::regclass AND contype = 'f') "
+            "OR (%(key)s AND conrelid = %(t)s::regclass AND contype = 'p') "
+            "OR (%(key)s AND confrelid = %(t)s::regclass AND conrelid <> %(t)s::regclass "
+            "AND contype = 'f')",
+            {"t": table, "key": key},
         )
-        set_aside = cursor.fetchall()
-        for kind, name, _definition in set_aside:
+        set_aside = sorted(cursor.fetchall(), key=lambda item: _ASIDE_ORDER.index(item[0]))
+        for kind, name, _definition, owner in set_aside:
             if kind == "index":
                 cursor.execute(f"DROP INDEX {q(name)}")
             else:
-                cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {q(name)}")
-    return set_aside + [("trigger", name, "") for name in changes.pause_recording(spec)]
+                cursor.execute(f"ALTER TABLE {owner} DROP CONSTRAINT {q(name)}")
+    paused = changes.pause_recording(spec)
+    return set_aside + [("trigger", name, "", "") for name in paused]
 
 
 def restore_indexes(cursor, spec: TableSpec, set_aside: SetAside) -> None:
     """Put back what ``set_aside_indexes`` took away: each index rebuilt in one sorted
-    pass, each foreign key checked in one query, the change record resumed."""
-    table = q(spec.model._meta.db_table)
-    cursor.execute("SET LOCAL maintenance_work_mem = '128MB'")
-    for kind, name, definition in set_aside:
+    pass (in memory, and in parallel where the server allows), each foreign key checked in
+    one query, the change record resumed."""
+    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    for kind, name, definition, owner in reversed(set_aside):
         if kind == "index":
             cursor.execute(definition)
-        elif kind == "fk":
-            cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {q(name)} {definition}")
-    changes.resume_recording(spec, [name for kind, name, _ in set_aside if kind == "trigger"])
+        elif kind != "trigger":
+            cursor.execute(f"ALTER TABLE {owner} ADD CONSTRAINT {q(name)} {definition}")
+    changes.resume_recording(spec, [item[1] for item in set_aside if item[0] == "trigger"])
 
 
 def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool] | None:

@@ -276,7 +276,9 @@ def _definitions(cursor) -> list[tuple]:
 def _whole_table_notes() -> set[str]:
     """Tables the change record names as wholly changed (a bulk load notes them once)."""
     return set(
-        ArchiveChange.objects.filter(month=None, key__isnull=True).values_list("table_name", flat=True)
+        ArchiveChange.objects.filter(month=None, key__isnull=True).values_list(
+            "table_name", flat=True
+        )
     )
 
 
@@ -314,6 +316,24 @@ def test_a_big_load_that_fails_leaves_indexes_keys_and_change_record_as_they_wer
             seed_run(full=True)
         assert _definitions(cursor) == before
     assert not ArchiveChange.objects.exists()
+    assert _counts()["appointment"] == 0
+
+
+@pytest.mark.postgres
+def test_a_key_twice_in_a_big_load_into_an_empty_table_is_refused_naming_it(archived, monkeypatch):
+    """The primary key is set aside too while an empty table loads; rebuilt, it refuses."""
+    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+    storage = archive_storage()
+    with storage.open("data/appointment/2025-03.csv") as handle:
+        text = handle.read().decode("utf-8-sig")
+    header, first, *rest = text.splitlines(keepends=True)
+    put("data/appointment/2025-04.csv", header + first)  # a March row again, in April
+    with connection.cursor() as cursor:
+        before = _definitions(cursor)
+        key = first.split(",")[0]
+        with pytest.raises(LoadError, match=rf"appointment_id\)=\({key}\) is duplicated"):
+            seed_run(full=True)
+        assert _definitions(cursor) == before
     assert _counts()["appointment"] == 0
 
 
