@@ -37,6 +37,10 @@ def _function(spec: TableSpec) -> str:
     return f"archive_note_{spec.name}"
 
 
+def _trigger(spec: TableSpec, suffix: str) -> str:
+    return f"{_function(spec)}_{suffix}"
+
+
 def _month(spec: TableSpec, alias: str) -> str:
     if not spec.windowed:
         return "NULL::date"
@@ -56,6 +60,11 @@ def _followers(spec: TableSpec) -> list[tuple[TableSpec, str]]:
             if link.related_model is spec.model:
                 found.append((other, link.column))
     return found
+
+
+def _wholly_changed(spec: TableSpec) -> list[str]:
+    """What "this whole table changed" means: the table and the tables dated through it."""
+    return [spec.name, *(follower.name for follower, _fk in _followers(spec))]
 
 
 def _follower_moves(spec: TableSpec) -> str:
@@ -80,7 +89,7 @@ def function_sql(spec: TableSpec) -> str:
         f"n.{quote(c)} = r.{quote(c)}"
         for c in (spec.model._meta.get_field(k).column for k in spec.key_columns)
     )
-    truncated = ", ".join(f"('{t.name}', NULL)" for t in [spec, *[f for f, _ in _followers(spec)]])
+    truncated = ", ".join(f"('{name}', NULL)" for name in _wholly_changed(spec))
     return f"""
 CREATE OR REPLACE FUNCTION {_function(spec)}() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -109,7 +118,7 @@ def trigger_sql(spec: TableSpec) -> list[str]:
     target = quote(spec.model._meta.db_table)
     statements = [function_sql(spec)]
     for suffix, event in _EVENTS.items():
-        name = f"{_function(spec)}_{suffix}"
+        name = _trigger(spec, suffix)
         statements += [
             f"DROP TRIGGER IF EXISTS {name} ON {target}",
             f"CREATE TRIGGER {name} AFTER {event.format(t=target)} "
@@ -136,7 +145,7 @@ def uninstall_sql(names: Iterable[str]) -> list[str]:
         spec = table(name)
         target = quote(spec.model._meta.db_table)
         for suffix in _EVENTS:
-            statements.append(f"DROP TRIGGER IF EXISTS {_function(spec)}_{suffix} ON {target}")
+            statements.append(f"DROP TRIGGER IF EXISTS {_trigger(spec, suffix)} ON {target}")
         statements.append(f"DROP FUNCTION IF EXISTS {_function(spec)}()")
     return statements
 
@@ -153,12 +162,11 @@ def pause_recording(spec: TableSpec) -> list[str]:
     if spec.name not in recorded_tables([spec]):
         return []
     target = quote(spec.model._meta.db_table)
-    paused = [f"{_function(spec)}_{suffix}" for suffix in ("ins", "upd")]
-    whole = [spec.name, *(follower.name for follower, _fk in _followers(spec))]
+    paused = [_trigger(spec, suffix) for suffix in ("ins", "upd")]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {CHANGE_TABLE} (table_name, month) SELECT unnest(%s::text[]), NULL",
-            [whole],
+            [_wholly_changed(spec)],
         )
         for name in paused:
             cursor.execute(f"ALTER TABLE {target} DISABLE TRIGGER {quote(name)}")

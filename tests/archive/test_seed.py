@@ -326,7 +326,7 @@ def test_a_key_twice_in_a_big_load_into_an_empty_table_is_refused_naming_it(arch
     storage = archive_storage()
     with storage.open("data/appointment/2025-03.csv") as handle:
         text = handle.read().decode("utf-8-sig")
-    header, first, *rest = text.splitlines(keepends=True)
+    header, first = text.splitlines(keepends=True)[:2]
     put("data/appointment/2025-04.csv", header + first)  # a March row again, in April
     with connection.cursor() as cursor:
         before = _definitions(cursor)
@@ -335,6 +335,23 @@ def test_a_key_twice_in_a_big_load_into_an_empty_table_is_refused_naming_it(arch
             seed_run(full=True)
         assert _definitions(cursor) == before
     assert _counts()["appointment"] == 0
+
+
+@pytest.mark.postgres
+def test_a_big_load_leaves_a_table_without_its_change_record_as_it_was(archived, monkeypatch):
+    """Only what the load paused is resumed: a trigger staff disabled stays disabled."""
+    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the fixture's deletes, checked
+        cursor.execute(
+            "ALTER TABLE appointments_appointment DISABLE TRIGGER archive_note_appointment_ins"
+        )
+        ArchiveChange.objects.all().delete()
+        before = _definitions(cursor)
+        seed_run(full=True)
+        assert _definitions(cursor) == before
+    assert "appointment" not in _whole_table_notes()
+    assert "consultant" in _whole_table_notes()
 
 
 @pytest.mark.postgres
