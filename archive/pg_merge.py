@@ -5,7 +5,9 @@ table lacks (``fresh``) and, when overwriting, rows whose values differ (``chang
 ``IS DISTINCT FROM`` leaves identical rows alone). Both are applied with one statement
 each. When they are a large part of the table, its secondary indexes and foreign keys are
 set aside first and rebuilt once afterwards (PostgreSQL's "Populating a Database"): all
-inside the run's transaction, so a failure restores them as they were.
+inside the run's transaction, so a failure restores them as they were. An overwrite of a
+large part of the table, where rows differ, writes the table anew instead of updating it
+(``_rewrite``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from .tables import TableSpec
 BULK_ROWS = 50_000  # below this, indexes are maintained row by row
 BULK_SHARE = 0.3  # … or when the rows written are less than this share of the table
 KNOWN_KEYS_MAX = 5_000_000  # 8 bytes each: beyond this, let the database compare keys
+MEMORY = "256MB"  # for a bulk step's sorts and hashes: 1M rows join or index in memory
 
 # (index | fk | ref | pk | trigger, name, definition, the table it belongs to)
 SetAside = list[tuple[str, str, str, str]]
@@ -60,6 +63,13 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
     match = " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in keys)
     rest = [c for c in spec.columns if c not in keys]
     cursor.execute(f"ANALYZE {tmp}")
+    rewritable = overwrite and rest and not staging.partial and set_aside is None
+    if rewritable and _is_bulk(cursor, table, staging.rows):
+        matched, changed, lacking = _count_matches(cursor, staging, match, rest)
+        if changed:
+            set_aside = _rewrite(cursor, staging, match, keep=lacking > 0)
+            return staging.rows - matched, changed, set_aside
+        overwrite = False  # nothing differs: only the rows the table lacks remain to add
     changed = 0
     if overwrite:
         refuse_duplicates(cursor, tmp, keys, staging.files)
@@ -97,6 +107,53 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
     for name in {tmp, fresh, q(f"{spec.name}_changed")}:
         cursor.execute(f"DROP TABLE IF EXISTS {name}")
     return inserted, changed, set_aside
+
+
+def _count_matches(cursor, staging: Staging, match: str, rest: list[str]) -> tuple[int, int, int]:
+    """In one pass over both (a hash join kept in memory): how many staged rows the table
+    holds, how many of those differ from it, and how many of its rows the archive lacks."""
+    key = q(staging.spec.key_columns[0])
+    staged, held = f"s.{key} IS NOT NULL", f"d.{key} IS NOT NULL"
+    old = ", ".join(f"d.{q(c)}" for c in rest)
+    new = ", ".join(f"s.{q(c)}" for c in rest)
+    cursor.execute(f"SET LOCAL work_mem = '{MEMORY}'")
+    cursor.execute(
+        f"SELECT count(*) FILTER (WHERE {staged} AND {held}), "
+        f"count(*) FILTER (WHERE {staged} AND {held} AND ROW({old}) IS DISTINCT FROM ROW({new})), "
+        f"count(*) FILTER (WHERE NOT {staged}) "
+        f"FROM {staging.tmp} s FULL JOIN {staging.table} d ON {match}"
+    )
+    return cursor.fetchone()
+
+
+def _rewrite(cursor, staging: Staging, match: str, *, keep: bool) -> SetAside:
+    """Overwrite a large share of the table by writing it anew; returns what was set aside.
+
+    An UPDATE of most rows writes a second version of each next to the first (every page
+    dirtied twice, the WAL full of page images) and leaves the indexes to be rebuilt over a
+    heap twice the size. Instead the rows the archive lacks are kept aside, the table is
+    emptied (TRUNCATE, inside the run's transaction) and filled once with the staged rows
+    and the kept ones, then its key and indexes are built once (``restore_indexes``): a
+    key the archive holds twice is refused there. No row is lost: with ``keep`` (the table
+    holds rows the archive lacks) they are written back.
+    """
+    spec, table = staging.spec, staging.table
+    kept = q(f"{spec.name}_kept")
+    columns = columns_sql(spec.columns)
+    rows = f"SELECT {columns} FROM {staging.tmp}"
+    if keep:
+        cursor.execute(
+            f"CREATE TEMPORARY TABLE {kept} ON COMMIT DROP AS SELECT {columns} FROM {table} d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {staging.tmp} s WHERE {match})"
+        )
+        rows += f" UNION ALL SELECT {columns} FROM {kept}"
+    set_aside = set_aside_indexes(spec, key=True)
+    cursor.execute(f"TRUNCATE {table}")
+    cursor.execute(f"INSERT INTO {table} ({columns}) {rows}")
+    cursor.execute(f"DROP TABLE {staging.tmp}")
+    if keep:
+        cursor.execute(f"DROP TABLE {kept}")
+    return set_aside
 
 
 def _materialize_changed(cursor, staging: Staging, match: str, rest: list[str]) -> int:
@@ -183,7 +240,7 @@ def restore_indexes(cursor, spec: TableSpec, set_aside: SetAside) -> None:
     """Put back what ``set_aside_indexes`` took away: each index rebuilt in one sorted
     pass (in memory, and in parallel where the server allows), each foreign key checked in
     one query, the change record resumed."""
-    cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+    cursor.execute(f"SET LOCAL maintenance_work_mem = '{MEMORY}'")
     for kind, name, definition, owner in reversed(set_aside):
         if kind == "index":
             cursor.execute(definition)

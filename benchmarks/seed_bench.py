@@ -1,6 +1,6 @@
 """Seeding speed and memory against the physical limit measured in the same run.
 
-    python benchmarks/seed_bench.py [--rows 1000000] [--keep-db]
+    python benchmarks/seed_bench.py [--rows 1000000] [--keep-db] [--only full,overwrite,…]
 
 Generates a 1,000,000-row appointment CSV in the original system's shape (PascalCase
 headers, BOM, CRLF, local timestamps), puts it into S3 (moto's server, in its own process)
@@ -16,7 +16,9 @@ and measures, in a throw-away database ``ma_seed_bench`` on PostgreSQL at 127.0.
   archive writes and from the one original file; each in a fresh process, with peak RSS;
 - the original system's loader (row-by-row INSERT, a commit per row) on 100,000 rows.
 
-Not collected by pytest; prints ratios to the limit against the issue's targets.
+``--only`` runs just the named seeds (the limits are always measured; ``kept`` and
+``overwrite`` load ``full`` first; ``original`` is the old loader). Not collected by
+pytest; prints ratios to the limit against the issue's targets.
 """
 
 from __future__ import annotations
@@ -153,6 +155,11 @@ def run_child(options: dict) -> None:
 
 def main() -> None:  # noqa: C901 — a linear script
     rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000
+    only = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else None
+
+    def wanted(*names: str) -> bool:
+        return only is None or bool(only.intersection(names))
+
     import boto3
     import psycopg
 
@@ -269,37 +276,50 @@ def main() -> None:  # noqa: C901 — a linear script
 
         # --- the seeder -----------------------------------------------------------------
         runs = {}
-        runs["full"] = seed(env, full=True, tables=["appointment"])
-        runs["kept"] = seed(env, full=True, tables=["appointment"])
-        changed = work / "Appointment_v2.csv"
-        write_original(changed, rows, version=2)
-        s3.upload_file(str(changed), bucket, "data/Appointment.csv")
-        changed.unlink()
-        runs["overwrite"] = seed(env, full=True, tables=["appointment"], overwrite=True)
-        s3.upload_file(str(original), bucket, "data/Appointment.csv")
+        if wanted("full", "kept", "overwrite"):
+            runs["full"] = seed(env, full=True, tables=["appointment"])
+        if wanted("kept"):
+            runs["kept"] = seed(env, full=True, tables=["appointment"])
+        if wanted("overwrite"):
+            changed = work / "Appointment_v2.csv"
+            write_original(changed, rows, version=2)
+            s3.upload_file(str(changed), bucket, "data/Appointment.csv")
+            changed.unlink()
+            runs["overwrite"] = seed(env, full=True, tables=["appointment"], overwrite=True)
+            s3.upload_file(str(original), bucket, "data/Appointment.csv")
         truncate = "TRUNCATE appointments_appointment CASCADE"
         conn.execute(truncate)
-        runs["window_single"] = seed(env, date=window_day, window_days=1, tables=["appointment"])
+        if wanted("window_single"):
+            runs["window_single"] = seed(
+                env, date=window_day, window_days=1, tables=["appointment"]
+            )
 
-        monthly = write_monthly(work, rows)
-        manifest_files = {}
-        for key, path in monthly.items():
-            s3.upload_file(str(path), bucket, key)
-            manifest_files[key] = {"checksum": "", "records": 0, "bytes": path.stat().st_size}
-        manifest = {
-            "version": 1,
-            "database_id": str(uuid.uuid4()),
-            "last_run": {"finished_at": "2026-01-01T00:00:00+00:00", "status": "success"},
-            "tables": {"appointment": {"files": manifest_files, "status": "uploaded"}},
-        }
-        s3.put_object(Bucket=bucket, Key="metadata/archive_info.json", Body=json.dumps(manifest))
-        conn.execute(truncate)
-        runs["window_monthly"] = seed(env, date=window_day, window_days=1, tables=["appointment"])
-        conn.execute(truncate)
-        runs["full_monthly"] = seed(env, full=True, tables=["appointment"])
+        if wanted("window_monthly", "full_monthly"):
+            monthly = write_monthly(work, rows)
+            manifest_files = {}
+            for key, path in monthly.items():
+                s3.upload_file(str(path), bucket, key)
+                manifest_files[key] = {"checksum": "", "records": 0, "bytes": path.stat().st_size}
+            manifest = {
+                "version": 1,
+                "database_id": str(uuid.uuid4()),
+                "last_run": {"finished_at": "2026-01-01T00:00:00+00:00", "status": "success"},
+                "tables": {"appointment": {"files": manifest_files, "status": "uploaded"}},
+            }
+            s3.put_object(
+                Bucket=bucket, Key="metadata/archive_info.json", Body=json.dumps(manifest)
+            )
+            conn.execute(truncate)
+            if wanted("window_monthly"):
+                runs["window_monthly"] = seed(
+                    env, date=window_day, window_days=1, tables=["appointment"]
+                )
+            conn.execute(truncate)
+            if wanted("full_monthly"):
+                runs["full_monthly"] = seed(env, full=True, tables=["appointment"])
 
         # --- the original system's loader (row by row, a commit per row) ----------------
-        original_rows = min(100_000, rows)
+        original_rows = min(100_000, rows) if wanted("original") else 0
         conn.execute("CREATE TABLE bench_original (LIKE appointments_appointment INCLUDING ALL)")
         insert = (
             f"INSERT INTO bench_original ({columns}) VALUES "
@@ -354,6 +374,8 @@ def report(rows: int, size: int, figures: dict, runs: dict) -> None:
         f"{'peak RSS':>9}"
     )
     for key, (label, target) in targets.items():
+        if key not in runs:
+            continue
         run = runs[key]
         ratio, twin, floor = (run["seconds"] / x for x in (limit, same, built))
         mark = "" if target is None else f"≤{target:g}" + (" ✓" if ratio <= target else " ✗")
@@ -364,14 +386,15 @@ def report(rows: int, size: int, figures: dict, runs: dict) -> None:
     peak = max(run["rss_mb"] for run in runs.values())
     print(f"peak RSS of any seed: {peak:.0f} MB (target ≤ 150 MB)")
     loaded, seconds = figures["original"]
-    per_row = seconds / loaded
-    full_per_row = runs["full"]["seconds"] / rows
-    print(
-        f"original loader: {loaded:,} rows in {seconds:.1f} s ({loaded / seconds:,.0f} rows/s; "
-        f"1M rows ≈ {per_row * 1e6 / 60:.0f} min); "
-        f"the seeder is {per_row / full_per_row:.0f}× faster per row"
-    )
-    for key in ("full", "window_monthly"):
+    if loaded and "full" in runs:
+        per_row = seconds / loaded
+        full_per_row = runs["full"]["seconds"] / rows
+        print(
+            f"original loader: {loaded:,} rows in {seconds:.1f} s "
+            f"({loaded / seconds:,.0f} rows/s; 1M rows ≈ {per_row * 1e6 / 60:.0f} min); "
+            f"the seeder is {per_row / full_per_row:.0f}× faster per row"
+        )
+    for key in runs:
         print(f"  {key}: " + " | ".join(runs[key]["summary"][1:]))
 
 

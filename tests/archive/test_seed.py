@@ -296,6 +296,86 @@ def test_a_big_overwrite_rebuilds_indexes_once_and_keeps_them_as_they_were(archi
     assert "appointment" in _whole_table_notes()
 
 
+def _filenode() -> int:
+    """The appointment table's file: a TRUNCATE gives it a new one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_filenode('appointments_appointment')")
+        return cursor.fetchone()[0]
+
+
+def _row_versions() -> dict[int, str]:
+    """Each appointment's row version (xmin): any write to a row gives it a new one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT appointment_id, xmin::text FROM appointments_appointment")
+        return dict(cursor.fetchall())
+
+
+@pytest.mark.postgres
+def test_a_big_overwrite_writes_the_table_anew_keeping_every_row_it_held(archived, monkeypatch):
+    """A rewrite (TRUNCATE, then one INSERT) still never loses a row the archive lacks."""
+    seed_run(full=True)
+    edited = list(m.Appointment.objects.filter(date__gte=DAY).values_list("pk", flat=True))
+    m.Appointment.objects.filter(pk__in=edited).update(description="sửa tay")
+    missing = m.Appointment.objects.filter(feedback__isnull=True).exclude(pk__in=edited).first().pk
+    m.Appointment.objects.filter(pk=missing).delete()  # archived: the overwrite adds it back
+    own = m.Appointment.objects.create(
+        customer=m.Customer.objects.first(), date=DAY, time=dt.time(18)
+    )
+    m.AppointmentFeedback.objects.create(appointment=own, rating=5)
+    filenode = _filenode()
+    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
+    with connection.cursor() as cursor:
+        before = _definitions(cursor)
+        result = seed_run(full=True, overwrite=True)
+        assert _definitions(cursor) == before
+    assert _filenode() != filenode
+    appointment = {t.table: t for t in result.tables}["appointment"]
+    assert (appointment.inserted, appointment.updated, appointment.unchanged) == (
+        1,
+        len(edited),
+        9 - 1 - len(edited),
+    )
+    assert m.Appointment.objects.count() == 10
+    assert m.Appointment.objects.filter(pk=missing).exists()
+    assert m.AppointmentFeedback.objects.get(appointment=own).rating == 5
+    assert not m.Appointment.objects.filter(description="sửa tay").exists()
+    assert "appointment" in _whole_table_notes()
+
+
+@pytest.mark.postgres
+def test_a_big_overwrite_where_nothing_differs_rewrites_nothing(archived, monkeypatch):
+    seed_run(full=True)
+    m.Appointment.objects.filter(date=DAY).delete()  # one row to add back, none to change
+    filenode = _filenode()
+    versions = _row_versions()
+    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
+    result = seed_run(full=True, overwrite=True)
+    appointment = {t.table: t for t in result.tables}["appointment"]
+    assert (appointment.inserted, appointment.updated, appointment.unchanged) == (1, 0, 8)
+    assert _filenode() == filenode
+    assert {pk: v for pk, v in _row_versions().items() if pk in versions} == versions
+
+
+@pytest.mark.postgres
+def test_a_key_twice_in_a_big_overwrite_is_refused_and_changes_nothing(archived, monkeypatch):
+    seed_run(full=True)
+    m.Appointment.objects.update(description="sửa tay")
+    storage = archive_storage()
+    with storage.open("data/appointment/2025-03.csv") as handle:
+        text = handle.read().decode("utf-8-sig")
+    header, first = text.splitlines(keepends=True)[:2]
+    put("data/appointment/2025-04.csv", header + first)  # a March row again, in April
+    before = snapshot()
+    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
+    with connection.cursor() as cursor:
+        definitions = _definitions(cursor)
+        key = first.split(",")[0]
+        with pytest.raises(LoadError, match=rf"appointment_id\)=\({key}\) is duplicated"):
+            seed_run(full=True, overwrite=True)
+        assert _definitions(cursor) == definitions
+    assert snapshot() == before
+
+
 @pytest.mark.postgres
 def test_a_big_load_that_fails_leaves_indexes_keys_and_change_record_as_they_were(
     archived, monkeypatch
