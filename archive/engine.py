@@ -174,8 +174,10 @@ def _filters(
     if "__" not in spec.date_field:
         column = spec.model._meta.get_field(spec.date_field).attname
         dates = window.dates()
-        prefix = os.path.commonprefix(sorted(dates))  # lets the regex engine skip fast
-        rest = "|".join(re.escape(d[len(prefix) :]) for d in sorted(dates))
+        # Every spelling the codec reads as a window day: 2025-03-05 and 2025-3-5.
+        spellings = sorted(dates | {"-".join(str(int(n)) for n in d.split("-")) for d in dates})
+        prefix = os.path.commonprefix(spellings)  # lets the regex engine skip fast
+        rest = "|".join(re.escape(d[len(prefix) :]) for d in spellings)
         hint = re.compile(f"{re.escape(prefix)}(?:{rest})").search
         return RowFilter(column, dates.__contains__, hint), collect
     # Follows its parent's date (feedback follows its appointment): keep the rows whose

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 
 import pytest
@@ -262,3 +263,45 @@ def _spy(method, calls: list):
         return method(self, block)
 
     return wrapped
+
+
+@pytest.mark.parametrize("block_chars", [1, 37, 64, 200, 500, 1 << 20])
+def test_blocks_outside_the_window_are_counted_as_line_by_line(monkeypatch, block_chars):
+    """A block without a window date is counted whole; rows kept, counts, errors and line
+    numbers are what the line-by-line check gives, wherever the block boundaries fall."""
+    from archive import engine, reader
+    from archive.seed_sources import Window
+
+    header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
+    body = [
+        f'{i},1,c1,2025-03-{1 + i % 28:02d},09:00,pending,"ghi chú {i}, có dấu phẩy"'
+        for i in range(1, 120)
+    ]
+    body[10] = '11,1,c1,2025-03-02,09:00,pending,"hai\r\ndòng"'  # outside, on two lines
+    body[20] = ",,,,,,"  # an empty row: neither kept nor outside
+    body[30] = "31,1,c1,2025-3-15,09:00,pending,"  # inside, as Excel may write the date
+    body[40] = "41,1,c1,2025-03-15,25:00,pending,"  # inside, a bad time
+    body[50] = '51,1,c1,2025-03-20,09:00,pending,"một ""câu"" trích"'  # outside
+    text = f"{header}\r\n" + "\r\n".join(body)  # the last line without its line end
+    window, _collect = engine._filters(
+        table("appointment"), Window.around(dt.date(2025, 3, 15), 1), {"appointment"}, {}
+    )
+    monkeypatch.setattr(reader, "BLOCK_CHARS", block_chars)
+    whole = []
+    skipper = reader.CsvFile._block_skipper
+
+    def counting(self):
+        outside = skipper(self)
+        return lambda block: outside(block) and not whole.append(block)
+
+    monkeypatch.setattr(reader.CsvFile, "_block_skipper", counting)
+    by_block = _rows_and_places(text, row_filter=window)
+    monkeypatch.setattr(reader.CsvFile, "_block_skipper", lambda self: None)
+    by_line = _rows_and_places(text, row_filter=window)
+
+    assert by_block == by_line
+    rows, places, _lines, stats = by_block
+    assert sorted(int(r[0]) for r in rows) == [13, 14, 15, 31, 42, 43, 69, 70, 71, 97, 98, 99]
+    assert [p[:3] for p in places] == [(43, 5, "25:00")]  # line 43: one record took two
+    assert stats.outside == 119 - 12 - 1 - 1  # kept, refused, empty
+    assert whole or block_chars == 1 << 20, "no block was counted whole"
