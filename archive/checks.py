@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
@@ -11,6 +13,7 @@ from .storage import ArchiveS3Storage
 from .tables import tables
 
 CHECKSUM_MODES = (None, "when_supported", "when_required")
+MEMORY = re.compile(r"[1-9][0-9]*(kB|MB|GB)")  # PostgreSQL's memory units
 
 
 @register()
@@ -96,3 +99,14 @@ def check_registry(app_configs=None, **kwargs) -> list[Error]:
                 )
             )
     return errors
+
+
+@register()
+def check_seed_memory(app_configs=None, **kwargs) -> list[Error]:
+    """archive.E006: SEED_WORK_MEM in PostgreSQL's units, so a big load does not fail late."""
+    value = getattr(settings, "SEED_WORK_MEM", "256MB")
+    if isinstance(value, str) and MEMORY.fullmatch(value):
+        return []
+    return [
+        Error(f"SEED_WORK_MEM is {value!r}.", hint="For example 64MB or 1GB.", id="archive.E006")
+    ]

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
+from django.conf import settings
 from django.db import connection, models
 from django.utils.translation import gettext as _
 
@@ -29,7 +30,6 @@ from .tables import TableSpec
 BULK_ROWS = 50_000  # below this, indexes are maintained row by row
 BULK_SHARE = 0.3  # … or when the rows written are less than this share of the table
 KNOWN_KEYS_MAX = 5_000_000  # 8 bytes each: beyond this, let the database compare keys
-MEMORY = "256MB"  # for a bulk step's sorts and hashes: 1M rows join or index in memory
 
 # (index | fk | ref | pk | trigger, name, definition, the table it belongs to)
 SetAside = list[tuple[str, str, str, str]]
@@ -116,7 +116,7 @@ def _count_matches(cursor, staging: Staging, match: str, rest: list[str]) -> tup
     staged, held = f"s.{key} IS NOT NULL", f"d.{key} IS NOT NULL"
     old = ", ".join(f"d.{q(c)}" for c in rest)
     new = ", ".join(f"s.{q(c)}" for c in rest)
-    cursor.execute(f"SET LOCAL work_mem = '{MEMORY}'")
+    use_seed_memory(cursor)
     cursor.execute(
         f"SELECT count(*) FILTER (WHERE {staged} AND {held}), "
         f"count(*) FILTER (WHERE {staged} AND {held} AND ROW({old}) IS DISTINCT FROM ROW({new})), "
@@ -236,11 +236,23 @@ def set_aside_indexes(spec: TableSpec, *, key: bool = False) -> SetAside:
     return set_aside + [("trigger", name, "", "") for name in paused]
 
 
+def use_seed_memory(cursor) -> None:
+    """Let the run's big sorts and hashes use SEED_WORK_MEM (until its transaction ends):
+    1M rows then sort or join in memory instead of in batches on disk. A hash gets no
+    more than that either (hash_mem_multiplier 1), so a small server is not overcommitted."""
+    memory = settings.SEED_WORK_MEM
+    cursor.execute(
+        "SELECT set_config('work_mem', %s, true), set_config('maintenance_work_mem', %s, true), "
+        "set_config('hash_mem_multiplier', '1', true)",
+        [memory, memory],
+    )
+
+
 def restore_indexes(cursor, spec: TableSpec, set_aside: SetAside) -> None:
     """Put back what ``set_aside_indexes`` took away: each index rebuilt in one sorted
     pass (in memory, and in parallel where the server allows), each foreign key checked in
     one query, the change record resumed."""
-    cursor.execute(f"SET LOCAL maintenance_work_mem = '{MEMORY}'")
+    use_seed_memory(cursor)
     for kind, name, definition, owner in reversed(set_aside):
         if kind == "index":
             cursor.execute(definition)

@@ -142,6 +142,9 @@ ARCHIVE_DIR = env.path("ARCHIVE_DIR", default=VAR_DIR / "archive")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
 SEED_WINDOW_DAYS = env.int("SEED_WINDOW_DAYS", default=1)
+# Memory PostgreSQL may use for one sort or hash of a big seed load (index rebuilds, the
+# overwrite's join): 1M appointments fit in 256MB. Lower it on a very small instance.
+SEED_WORK_MEM = env.str("SEED_WORK_MEM", default="256MB")
 # Staff uploads (admin): the size limit per file, and from what size a load runs in Celery.
 ARCHIVE_UPLOAD_MAX_BYTES = env.int("ARCHIVE_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 ARCHIVE_UPLOAD_TASK_BYTES = env.int("ARCHIVE_UPLOAD_TASK_BYTES", default=5 * 1024 * 1024)

@@ -17,6 +17,7 @@ def test_valid_configuration_has_no_errors():
     assert checks.check_archive_storage() == []
     assert checks.check_checksum_settings() == []
     assert checks.check_registry() == []
+    assert checks.check_seed_memory() == []
 
 
 def test_missing_archive_storage_is_e001(settings):
@@ -55,6 +56,12 @@ def test_unknown_checksum_mode_is_an_error(settings, name, code):
 def test_no_attempts_is_e004(settings):
     settings.AWS_MAX_ATTEMPTS = 0
     assert _ids(checks.check_checksum_settings()) == ["archive.E004"]
+
+
+@pytest.mark.parametrize("value", ["lots", "256 MB", "0MB", "256", 256])
+def test_seed_memory_not_in_postgresql_units_is_e006(settings, value):
+    settings.SEED_WORK_MEM = value
+    assert _ids(checks.check_seed_memory()) == ["archive.E006"]
 
 
 def test_a_column_without_an_exact_export_is_e005(monkeypatch):

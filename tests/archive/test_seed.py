@@ -377,6 +377,28 @@ def test_a_key_twice_in_a_big_overwrite_is_refused_and_changes_nothing(archived,
 
 
 @pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)  # a real transaction, not the test's savepoint
+def test_seed_memory_holds_for_the_run_transaction_only(settings):
+    from django.db import transaction
+
+    from archive.pg_merge import use_seed_memory
+
+    settings.SEED_WORK_MEM = "77MB"
+    names = ("work_mem", "maintenance_work_mem", "hash_mem_multiplier")
+
+    def current(cursor) -> list[str]:
+        cursor.execute("SELECT current_setting(n) FROM unnest(%s::text[]) n", [list(names)])
+        return [value for (value,) in cursor.fetchall()]
+
+    with connection.cursor() as cursor:
+        before = current(cursor)
+        with transaction.atomic():
+            use_seed_memory(cursor)
+            assert current(cursor) == ["77MB", "77MB", "1"]
+        assert current(cursor) == before
+
+
+@pytest.mark.postgres
 def test_a_big_load_that_fails_leaves_indexes_keys_and_change_record_as_they_were(
     archived, monkeypatch
 ):
