@@ -44,6 +44,19 @@ def _advisory_lock() -> Iterator[bool]:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
 
 
+def keep_archive_runs_out() -> None:
+    """PostgreSQL: wait for an archive run under way, then refuse new ones (as if one were
+    running) until this transaction ends.
+
+    For a load that may empty a table with TRUNCATE and fill it again: an archive run whose
+    snapshot was taken before that commits would read the table as empty (TRUNCATE is not
+    MVCC-safe) and could drop its rows from the archive. Taken before the load locks any
+    table, so the two cannot deadlock.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+
+
 def _lock_path() -> Path:
     database = str(connection.settings_dict["NAME"])
     if connection.creation.is_in_memory_db(database):

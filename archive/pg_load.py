@@ -20,6 +20,7 @@ from django.db import DatabaseError, connection
 from .codec import is_text
 from .errors import LoadError, RowError
 from .loading import TableCounts, database_error, reset_sequences
+from .lock import keep_archive_runs_out
 from .pg_merge import (
     Staging,
     columns_sql,
@@ -42,6 +43,8 @@ class PgLoader:
     def __init__(self, *, overwrite: bool):
         self.overwrite = overwrite
         self.inserted_into: list[TableSpec] = []
+        if overwrite:
+            keep_archive_runs_out()  # a big overwrite rewrites its table (pg_merge._rewrite)
         with connection.cursor() as cursor:
             # Django's foreign keys are deferred to COMMIT; checked per statement instead,
             # a missing parent is reported with its file, inside the run.

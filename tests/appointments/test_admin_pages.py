@@ -59,8 +59,12 @@ def test_changelist_search_and_date_drilldown_render(superuser_client, one_of_ea
 
 
 def test_appointment_changelist_finds_a_customer_by_phone_email_and_name(superuser_client):
+    # A name of its own: the factory's "Nguyễn Văn 0" would also find, word by word, the
+    # other customer whose phone number holds a 0.
     wanted = factories.AppointmentFactory(
-        customer__phone_number="0912345678", customer__email="lan@example.vn"
+        customer__phone_number="0912345678",
+        customer__email="lan@example.vn",
+        customer__full_name="Phạm Thị Lan",
     )
     factories.AppointmentFactory()
     url = reverse("admin:appointments_appointment_changelist")

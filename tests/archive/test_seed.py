@@ -377,6 +377,28 @@ def test_a_key_twice_in_a_big_overwrite_is_refused_and_changes_nothing(archived,
 
 
 @pytest.mark.postgres
+def test_an_overwriting_seed_keeps_archive_runs_out_until_it_commits(archived):
+    """A rewrite's TRUNCATE would look like an empty table to an older archive snapshot."""
+    import psycopg
+
+    from archive.lock import LOCK_KEY
+    from archive.pg_load import PgLoader
+
+    def archive_run_may_start() -> bool:
+        other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
+        with other:
+            held = other.execute("SELECT pg_try_advisory_lock(%s)", [LOCK_KEY]).fetchone()[0]
+            if held:
+                other.execute("SELECT pg_advisory_unlock(%s)", [LOCK_KEY])
+            return held
+
+    PgLoader(overwrite=False)
+    assert archive_run_may_start()
+    PgLoader(overwrite=True)
+    assert not archive_run_may_start()
+
+
+@pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)  # a real transaction, not the test's savepoint
 def test_seed_memory_holds_for_the_run_transaction_only(settings):
     from django.db import transaction
