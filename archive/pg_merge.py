@@ -63,7 +63,9 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
     match = " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in keys)
     rest = [c for c in spec.columns if c not in keys]
     cursor.execute(f"ANALYZE {tmp}")
-    rewritable = overwrite and rest and not staging.partial and set_aside is None
+    # Only a table whose archive holds whole rows (a surrogate key it lacks would be new).
+    whole_rows = not staging.partial and not spec.exclude
+    rewritable = overwrite and rest and whole_rows and set_aside is None
     if rewritable and _is_bulk(cursor, table, staging.rows):
         matched, changed, lacking = _count_matches(cursor, staging, match, rest)
         if changed:

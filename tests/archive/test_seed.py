@@ -343,6 +343,20 @@ def test_a_big_overwrite_writes_the_table_anew_keeping_every_row_it_held(archive
 
 
 @pytest.mark.postgres
+def test_a_big_overwrite_keeps_the_keys_the_archive_does_not_hold(archived, monkeypatch):
+    """Participants are archived without their surrogate id: updated in place, not anew."""
+    seed_run(full=True)
+    ids = dict(m.ProgramParticipant.objects.values_list("customer_id", "pk"))
+    statuses = dict(m.ProgramParticipant.objects.values_list("customer_id", "status"))
+    m.ProgramParticipant.objects.update(status="cancelled")
+    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
+    result = seed_run(full=True, overwrite=True)
+    assert {t.table: t.updated for t in result.tables}["programparticipant"] == len(ids)
+    assert dict(m.ProgramParticipant.objects.values_list("customer_id", "pk")) == ids
+    assert dict(m.ProgramParticipant.objects.values_list("customer_id", "status")) == statuses
+
+
+@pytest.mark.postgres
 def test_a_big_overwrite_where_nothing_differs_rewrites_nothing(archived, monkeypatch):
     seed_run(full=True)
     m.Appointment.objects.filter(date=DAY).delete()  # one row to add back, none to change
