@@ -1,10 +1,12 @@
 """Loading on PostgreSQL: COPY FROM STDIN, then set-based statements (archive.pg_merge).
 
 An empty table takes the rows straight from COPY (a big load first sets its secondary
-indexes and foreign keys aside and rebuilds them once). Otherwise rows land in a temporary
-table and are merged: rows the table lacks are inserted; with ``overwrite`` (a restore, or
-a staff upload) rows that differ are rewritten. For a table keyed by one integer, a
-re-seed that keeps existing rows skips them while reading (the keys are fetched first).
+indexes and foreign keys aside and rebuilds them once); so does a table that a big
+overwrite from whole files writes anew (``pg_merge.begin_rewrite``). Otherwise rows land
+in a temporary table and are merged: rows the table lacks are inserted; with
+``overwrite`` (a restore, or a staff upload) rows that differ are rewritten. For a table
+keyed by one integer, a re-seed that keeps existing rows skips them while reading (the
+keys are fetched first).
 Nothing uploaded is executed: values only ever travel as COPY data or parameters.
 """
 
@@ -23,9 +25,12 @@ from .loading import TableCounts, database_error, reset_sequences
 from .lock import keep_archive_runs_out
 from .pg_merge import (
     Staging,
+    begin_rewrite,
     columns_sql,
+    finish_rewrite,
     known_keys,
     merge,
+    outweighs,
     q,
     restore_indexes,
     set_aside_indexes,
@@ -34,6 +39,7 @@ from .reader import CsvFile
 from .tables import TableSpec
 
 BULK_BYTES = 32 << 20  # from this size on, an empty table's indexes are rebuilt once
+
 _COPY_CONTEXT = re.compile(r'line (\d+)(?:, column (\w+)(?:: "(.*)")?)?', re.DOTALL)
 
 
@@ -65,8 +71,12 @@ class PgLoader:
         known, looked = None, empty or self.overwrite
         tmp = q(f"{spec.name}_staged")
         set_aside, staged, staged_rows = None, [], 0
+        rewrite, first = False, True
         for csv_file in files:
-            if empty and not csv_file.missing:
+            if first and self.overwrite and not empty and _rewrites(spec, csv_file, expected_bytes):
+                set_aside, rewrite = begin_rewrite(spec, table), True
+            first = False
+            if (empty or rewrite) and not csv_file.missing:
                 if set_aside is None and (expected_bytes or 0) >= BULK_BYTES:
                     set_aside = set_aside_indexes(spec, key=True)
                 counts.inserted += self._copy(table, csv_file)
@@ -84,6 +94,11 @@ class PgLoader:
             csv_file.close()
         try:
             with connection.cursor() as cursor:
+                if rewrite:  # before merging: a partial file's rows keep the values they had
+                    held, changed = finish_rewrite(cursor, spec, table)
+                    counts.inserted -= held
+                    counts.updated += changed
+                    counts.unchanged += held - changed
                 if staged:
                     staging = Staging(
                         spec,
@@ -137,6 +152,16 @@ class PgLoader:
             copied = cursor.rowcount
             cursor.execute("SELECT set_config('TimeZone', %s, true)", [session_zone])
         return copied
+
+
+def _rewrites(spec: TableSpec, first: CsvFile, expected_bytes: int | None) -> bool:
+    """Whether an overwrite is written as a new table (``pg_merge.begin_rewrite``) rather
+    than updated in place: whole files (no window) of whole rows, about the table's size."""
+    if spec.exclude:
+        return False  # an archive without the surrogate key would give every row a new one
+    if first.row_filter is not None or first.missing or (expected_bytes or 0) < BULK_BYTES:
+        return False
+    return outweighs(q(spec.model._meta.db_table), expected_bytes)
 
 
 def _create_staging(tmp: str, table: str, spec: TableSpec) -> None:

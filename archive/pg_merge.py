@@ -5,9 +5,8 @@ table lacks (``fresh``) and, when overwriting, rows whose values differ (``chang
 ``IS DISTINCT FROM`` leaves identical rows alone). Both are applied with one statement
 each. When they are a large part of the table, its secondary indexes and foreign keys are
 set aside first and rebuilt once afterwards (PostgreSQL's "Populating a Database"): all
-inside the run's transaction, so a failure restores them as they were. An overwrite of a
-large part of the table, where rows differ, writes the table anew instead of updating it
-(``_rewrite``).
+inside the run's transaction, so a failure restores them as they were. An overwrite from
+whole files about the size of the table writes it anew instead (``begin_rewrite``).
 """
 
 from __future__ import annotations
@@ -63,15 +62,6 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
     match = " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in keys)
     rest = [c for c in spec.columns if c not in keys]
     cursor.execute(f"ANALYZE {tmp}")
-    # Only a table whose archive holds whole rows (a surrogate key it lacks would be new).
-    whole_rows = not staging.partial and not spec.exclude
-    rewritable = overwrite and rest and whole_rows and set_aside is None
-    if rewritable and _is_bulk(cursor, table, staging.rows):
-        matched, changed, lacking = _count_matches(cursor, staging, match, rest)
-        if changed:
-            set_aside = _rewrite(cursor, staging, match, keep=lacking > 0)
-            return staging.rows - matched, changed, set_aside
-        overwrite = False  # nothing differs: only the rows the table lacks remain to add
     changed = 0
     if overwrite:
         refuse_duplicates(cursor, tmp, keys, staging.files)
@@ -111,51 +101,60 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
     return inserted, changed, set_aside
 
 
-def _count_matches(cursor, staging: Staging, match: str, rest: list[str]) -> tuple[int, int, int]:
-    """In one pass over both (a hash join kept in memory): how many staged rows the table
-    holds, how many of those differ from it, and how many of its rows the archive lacks."""
-    key = q(staging.spec.key_columns[0])
-    staged, held = f"s.{key} IS NOT NULL", f"d.{key} IS NOT NULL"
-    old = ", ".join(f"d.{q(c)}" for c in rest)
-    new = ", ".join(f"s.{q(c)}" for c in rest)
-    use_seed_memory(cursor)
-    cursor.execute(
-        f"SELECT count(*) FILTER (WHERE {staged} AND {held}), "
-        f"count(*) FILTER (WHERE {staged} AND {held} AND ROW({old}) IS DISTINCT FROM ROW({new})), "
-        f"count(*) FILTER (WHERE NOT {staged}) "
-        f"FROM {staging.tmp} s FULL JOIN {staging.table} d ON {match}"
-    )
-    return cursor.fetchone()
-
-
-def _rewrite(cursor, staging: Staging, match: str, *, keep: bool) -> SetAside:
-    """Overwrite a large share of the table by writing it anew; returns what was set aside.
+def begin_rewrite(spec: TableSpec, table: str) -> SetAside:
+    """Set the table's rows aside, then empty it for the archive's rows to be copied in.
 
     An UPDATE of most rows writes a second version of each next to the first (every page
     dirtied twice, the WAL full of page images) and leaves the indexes to be rebuilt over a
-    heap twice the size. Instead the rows the archive lacks are kept aside, the table is
-    emptied (TRUNCATE, inside the run's transaction) and filled once with the staged rows
-    and the kept ones, then its key and indexes are built once (``restore_indexes``): a
-    key the archive holds twice is refused there. No row is lost: with ``keep`` (the table
-    holds rows the archive lacks) they are written back.
+    heap twice the size. Instead the table's rows go to a temporary table, the table is
+    emptied (TRUNCATE, inside the run's transaction; archive runs are kept out until it
+    commits, see ``PgLoader``) and filled by COPY like an empty one; ``finish_rewrite``
+    then compares and writes back the rows the archive lacked. Returns what was set aside
+    (its primary key too: a key the archive holds twice is refused when it is rebuilt).
     """
-    spec, table = staging.spec, staging.table
-    kept = q(f"{spec.name}_kept")
-    columns = columns_sql(spec.columns)
-    rows = f"SELECT {columns} FROM {staging.tmp}"
-    if keep:
+    with connection.cursor() as cursor:
         cursor.execute(
-            f"CREATE TEMPORARY TABLE {kept} ON COMMIT DROP AS SELECT {columns} FROM {table} d "
-            f"WHERE NOT EXISTS (SELECT 1 FROM {staging.tmp} s WHERE {match})"
+            f"CREATE TEMPORARY TABLE {_before(spec)} ON COMMIT DROP AS "
+            f"SELECT {columns_sql(spec.columns)} FROM {table}"
         )
-        rows += f" UNION ALL SELECT {columns} FROM {kept}"
     set_aside = set_aside_indexes(spec, key=True)
-    cursor.execute(f"TRUNCATE {table}")
-    cursor.execute(f"INSERT INTO {table} ({columns}) {rows}")
-    cursor.execute(f"DROP TABLE {staging.tmp}")
-    if keep:
-        cursor.execute(f"DROP TABLE {kept}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"TRUNCATE {table}")
     return set_aside
+
+
+def finish_rewrite(cursor, spec: TableSpec, table: str) -> tuple[int, int]:
+    """After ``begin_rewrite`` and the COPY: returns how many copied rows the table held
+    before and how many of those differ, and writes back the rows the archive lacks. One
+    pass over both (a hash join kept in memory) counts; a second only if rows are lacking.
+    """
+    before, key = _before(spec), q(spec.key_columns[0])
+    match = " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in spec.key_columns)
+    rest = [c for c in spec.columns if c not in spec.key_columns]
+    copied, held = f"s.{key} IS NOT NULL", f"d.{key} IS NOT NULL"
+    old, new = (", ".join(f"{alias}.{q(c)}" for c in rest) for alias in "ds")
+    differ = f"ROW({old}) IS DISTINCT FROM ROW({new})"
+    use_seed_memory(cursor)
+    for name in (table, before):  # without statistics: a merge join of two sorts on disk
+        cursor.execute(f"ANALYZE {name}")
+    cursor.execute(
+        f"SELECT count(*) FILTER (WHERE {copied} AND {held}), "
+        f"count(*) FILTER (WHERE {copied} AND {held} AND {differ}), "
+        f"count(*) FILTER (WHERE NOT {copied}) FROM {table} s FULL JOIN {before} d ON {match}"
+    )
+    matched, changed, lacking = cursor.fetchone()
+    if lacking:
+        columns = columns_sql(spec.columns)
+        cursor.execute(
+            f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {before} d "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table} s WHERE {match})"
+        )
+    cursor.execute(f"DROP TABLE {before}")
+    return matched, changed
+
+
+def _before(spec: TableSpec) -> str:
+    return q(f"{spec.name}_before")
 
 
 def _materialize_changed(cursor, staging: Staging, match: str, rest: list[str]) -> int:
@@ -185,6 +184,13 @@ def _is_bulk(cursor, table: str, rows: int) -> bool:
         return False
     cursor.execute(f"SELECT count(*) FROM {table}")
     return rows >= BULK_SHARE * (cursor.fetchone()[0] + rows)
+
+
+def outweighs(table: str, size: int) -> bool:
+    """Whether ``size`` bytes of input are a large share of the table's (its heap's) bytes."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_relation_size(%s::regclass)", [table])
+        return size >= BULK_SHARE * cursor.fetchone()[0]
 
 
 def refuse_duplicates(cursor, tmp: str, keys: tuple[str, ...], files: list[str]) -> None:

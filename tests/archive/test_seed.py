@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import uuid
 
 import pytest
@@ -303,16 +305,16 @@ def _filenode() -> int:
         return cursor.fetchone()[0]
 
 
-def _row_versions() -> dict[int, str]:
-    """Each appointment's row version (xmin): any write to a row gives it a new one."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT appointment_id, xmin::text FROM appointments_appointment")
-        return dict(cursor.fetchall())
+@pytest.fixture
+def rewriting(monkeypatch):
+    """Any overwrite from whole files counts as big: the table is written anew."""
+    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+    monkeypatch.setattr("archive.pg_merge.BULK_SHARE", 0)
 
 
 @pytest.mark.postgres
-def test_a_big_overwrite_writes_the_table_anew_keeping_every_row_it_held(archived, monkeypatch):
-    """A rewrite (TRUNCATE, then one INSERT) still never loses a row the archive lacks."""
+def test_a_big_overwrite_writes_the_table_anew_keeping_every_row_it_held(archived, rewriting):
+    """A rewrite (TRUNCATE, then COPY) still never loses a row the archive lacks."""
     seed_run(full=True)
     edited = list(m.Appointment.objects.filter(date__gte=DAY).values_list("pk", flat=True))
     m.Appointment.objects.filter(pk__in=edited).update(description="sửa tay")
@@ -323,7 +325,6 @@ def test_a_big_overwrite_writes_the_table_anew_keeping_every_row_it_held(archive
     )
     m.AppointmentFeedback.objects.create(appointment=own, rating=5)
     filenode = _filenode()
-    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
     with connection.cursor() as cursor:
         before = _definitions(cursor)
         result = seed_run(full=True, overwrite=True)
@@ -343,7 +344,30 @@ def test_a_big_overwrite_writes_the_table_anew_keeping_every_row_it_held(archive
 
 
 @pytest.mark.postgres
-def test_a_big_overwrite_keeps_the_keys_the_archive_does_not_hold(archived, monkeypatch):
+def test_a_rewrite_keeps_the_values_of_columns_a_later_file_lacks(archived, rewriting):
+    """The first file is whole, so the table is written anew; April's file has no
+    description column: its row keeps the description the table held."""
+    seed_run(full=True)
+    m.Appointment.objects.update(description="sửa tay")
+    storage = archive_storage()
+    with storage.open("data/appointment/2025-04.csv") as handle:
+        rows = list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig"))))
+    at = rows[0].index("description")
+    put("data/appointment/2025-04.csv", csv_text(*_without(rows, at)))
+    result = seed_run(full=True, overwrite=True)
+    descriptions = dict(m.Appointment.objects.values_list("date", "description"))
+    assert descriptions.pop(dt.date(2025, 4, 20)) == "sửa tay"
+    assert set(descriptions.values()) == {""}
+    assert {t.table: t.updated for t in result.tables}["appointment"] == 8
+
+
+def _without(rows: list[list[str]], at: int) -> tuple[list[str], list[list[str]]]:
+    header, *body = [row[:at] + row[at + 1 :] for row in rows]
+    return header, body
+
+
+@pytest.mark.postgres
+def test_a_big_overwrite_keeps_the_keys_the_archive_does_not_hold(archived, rewriting, monkeypatch):
     """Participants are archived without their surrogate id: updated in place, not anew."""
     seed_run(full=True)
     ids = dict(m.ProgramParticipant.objects.values_list("customer_id", "pk"))
@@ -357,21 +381,18 @@ def test_a_big_overwrite_keeps_the_keys_the_archive_does_not_hold(archived, monk
 
 
 @pytest.mark.postgres
-def test_a_big_overwrite_where_nothing_differs_rewrites_nothing(archived, monkeypatch):
+def test_a_big_overwrite_where_nothing_differs_counts_every_row_unchanged(archived, rewriting):
     seed_run(full=True)
+    whole = snapshot()
     m.Appointment.objects.filter(date=DAY).delete()  # one row to add back, none to change
-    filenode = _filenode()
-    versions = _row_versions()
-    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
     result = seed_run(full=True, overwrite=True)
     appointment = {t.table: t for t in result.tables}["appointment"]
     assert (appointment.inserted, appointment.updated, appointment.unchanged) == (1, 0, 8)
-    assert _filenode() == filenode
-    assert {pk: v for pk, v in _row_versions().items() if pk in versions} == versions
+    assert snapshot() == whole
 
 
 @pytest.mark.postgres
-def test_a_key_twice_in_a_big_overwrite_is_refused_and_changes_nothing(archived, monkeypatch):
+def test_a_key_twice_in_a_big_overwrite_is_refused_and_changes_nothing(archived, rewriting):
     seed_run(full=True)
     m.Appointment.objects.update(description="sửa tay")
     storage = archive_storage()
@@ -380,7 +401,6 @@ def test_a_key_twice_in_a_big_overwrite_is_refused_and_changes_nothing(archived,
     header, first = text.splitlines(keepends=True)[:2]
     put("data/appointment/2025-04.csv", header + first)  # a March row again, in April
     before = snapshot()
-    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
     with connection.cursor() as cursor:
         definitions = _definitions(cursor)
         key = first.split(",")[0]
