@@ -50,7 +50,7 @@ class PgLoader:
         self.overwrite = overwrite
         self.inserted_into: list[TableSpec] = []
         if overwrite:
-            keep_archive_runs_out()  # a big overwrite rewrites its table (pg_merge._rewrite)
+            keep_archive_runs_out()  # a big overwrite empties its table (begin_rewrite)
         with connection.cursor() as cursor:
             # Django's foreign keys are deferred to COMMIT; checked per statement instead,
             # a missing parent is reported with its file, inside the run.
@@ -71,11 +71,12 @@ class PgLoader:
         known, looked = None, empty or self.overwrite
         tmp = q(f"{spec.name}_staged")
         set_aside, staged, staged_rows = None, [], 0
-        rewrite, first = False, True
-        for csv_file in files:
-            if first and self.overwrite and not empty and _rewrites(spec, csv_file, expected_bytes):
-                set_aside, rewrite = begin_rewrite(spec, table), True
-            first = False
+        rewrite = False  # decided by the first file
+        for number, csv_file in enumerate(files):
+            if number == 0 and self.overwrite and not empty:
+                rewrite = _rewrites(spec, csv_file, expected_bytes)
+                if rewrite:
+                    set_aside = begin_rewrite(spec, table)
             if (empty or rewrite) and not csv_file.missing:
                 if set_aside is None and (expected_bytes or 0) >= BULK_BYTES:
                     set_aside = set_aside_indexes(spec, key=True)
