@@ -74,7 +74,7 @@ class PgLoader:
         rewrite = False  # decided by the first file
         for number, csv_file in enumerate(files):
             if number == 0 and self.overwrite and not empty:
-                rewrite = _rewrites(spec, csv_file, expected_bytes)
+                rewrite = _rewrites(spec, table, csv_file, expected_bytes)
                 if rewrite:
                     set_aside = begin_rewrite(spec, table)
             if (empty or rewrite) and not csv_file.missing:
@@ -155,14 +155,14 @@ class PgLoader:
         return copied
 
 
-def _rewrites(spec: TableSpec, first: CsvFile, expected_bytes: int | None) -> bool:
+def _rewrites(spec: TableSpec, table: str, first: CsvFile, expected_bytes: int | None) -> bool:
     """Whether an overwrite is written as a new table (``pg_merge.begin_rewrite``) rather
     than updated in place: whole files (no window) of whole rows, about the table's size."""
     if spec.exclude:
         return False  # an archive without the surrogate key would give every row a new one
     if first.row_filter is not None or first.missing or (expected_bytes or 0) < BULK_BYTES:
         return False
-    return outweighs(q(spec.model._meta.db_table), expected_bytes)
+    return outweighs(table, expected_bytes)
 
 
 def _create_staging(tmp: str, table: str, spec: TableSpec) -> None:

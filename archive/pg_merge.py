@@ -59,8 +59,7 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
     """Apply staged rows; returns (inserted, updated, indexes set aside or None)."""
     spec, table, tmp = staging.spec, staging.table, staging.tmp
     keys = spec.key_columns
-    match = " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in keys)
-    rest = [c for c in spec.columns if c not in keys]
+    match, rest = _match(spec), _values(spec)
     cursor.execute(f"ANALYZE {tmp}")
     changed = 0
     if overwrite:
@@ -129,8 +128,7 @@ def finish_rewrite(cursor, spec: TableSpec, table: str) -> tuple[int, int]:
     pass over both (a hash join kept in memory) counts; a second only if rows are lacking.
     """
     before, key = _before(spec), q(spec.key_columns[0])
-    match = " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in spec.key_columns)
-    rest = [c for c in spec.columns if c not in spec.key_columns]
+    match, rest = _match(spec), _values(spec)
     copied, held = f"s.{key} IS NOT NULL", f"d.{key} IS NOT NULL"
     old, new = (", ".join(f"{alias}.{q(c)}" for c in rest) for alias in "ds")
     differ = f"ROW({old}) IS DISTINCT FROM ROW({new})"
@@ -155,6 +153,16 @@ def finish_rewrite(cursor, spec: TableSpec, table: str) -> tuple[int, int]:
 
 def _before(spec: TableSpec) -> str:
     return q(f"{spec.name}_before")
+
+
+def _match(spec: TableSpec) -> str:
+    """The join of a table's row ``d`` with a row ``s`` of the same key."""
+    return " AND ".join(f"d.{q(k)} = s.{q(k)}" for k in spec.key_columns)
+
+
+def _values(spec: TableSpec) -> list[str]:
+    """The columns besides the key: what an overwrite compares and replaces."""
+    return [c for c in spec.columns if c not in spec.key_columns]
 
 
 def _materialize_changed(cursor, staging: Staging, match: str, rest: list[str]) -> int:

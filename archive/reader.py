@@ -32,8 +32,9 @@ from .tables import TableSpec
 
 BATCH_ROWS = 2000
 BLOCK_CHARS = 1 << 20  # a block of lines checked by one match
-# A line that may be blank (nothing but separators): its block is read line by line.
-_MAYBE_BLANK_LINE = re.compile(r"\n[\n\r\t ,;]")
+_BLANK = " \t\r\n,;"  # a line of nothing but these is no record
+# A line that may be blank: its block is read line by line.
+_MAYBE_BLANK_LINE = re.compile(f"\n[{re.escape(_BLANK)}]")
 _ALL_BUT_QUOTES_AND_LINE_FEEDS = bytes(c for c in range(256) if c not in b'"\n')
 csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))  # long notes stay readable
 
@@ -155,7 +156,7 @@ class CsvFile:
         stats, maybe_blank = self.stats, _MAYBE_BLANK_LINE.search
 
         def outside(block: str) -> bool:
-            if hint(block) or maybe_blank(block) or block[0] in "\r\n\t ,;":
+            if hint(block) or maybe_blank(block) or block[0] in _BLANK:
                 return False
             if not _quotes_pair_up_on_each_line(block):
                 return False
@@ -179,7 +180,7 @@ class CsvFile:
             def outside(line: str) -> bool:
                 if hint(line) or line.count('"') % 2:
                     return False
-                if line.strip(" \t\r\n,;"):
+                if line.strip(_BLANK):
                     stats.outside += 1
                 return True
 

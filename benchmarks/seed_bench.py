@@ -229,7 +229,11 @@ def main() -> None:  # noqa: C901 — a linear script
             started = time.perf_counter()
             with conn.transaction(), conn.cursor() as cursor:
                 cursor.execute("SET LOCAL TimeZone = 'Asia/Ho_Chi_Minh'")
-                cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
+                # The memory the seeder's rebuilds get (settings.SEED_WORK_MEM), for LIMIT″.
+                cursor.execute(
+                    "SELECT set_config('maintenance_work_mem', %s, true)",
+                    [os.environ.get("SEED_WORK_MEM", "256MB")],
+                )
                 body = s3.get_object(Bucket=bucket, Key="data/Appointment.csv")["Body"]
                 with cursor.copy(
                     f"COPY bench_limit ({columns}) FROM STDIN WITH (FORMAT csv, HEADER true)"

@@ -251,14 +251,28 @@ def test_dry_run_reports_what_it_would_load_and_writes_nothing(archived):
 
 
 @pytest.mark.postgres
-def test_a_big_load_into_an_empty_table_rebuilds_its_indexes_and_keys(archived, monkeypatch):
-    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+def test_a_big_load_into_an_empty_table_rebuilds_its_indexes_and_keys(archived, bulk_loading):
     with connection.cursor() as cursor:
         before = _definitions(cursor)
         seed_run(full=True)
         assert _definitions(cursor) == before
     assert _counts()["appointment"] == 9
     assert _whole_table_notes() >= {"appointment", "appointmentfeedback"}
+
+
+@pytest.fixture
+def bulk_loading(monkeypatch):
+    """Every file counts as big: an empty table's indexes and keys are rebuilt once."""
+    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+
+
+def _march_row_again_in_april() -> str:
+    """Put March's first appointment into April's file too; returns its key."""
+    with archive_storage().open("data/appointment/2025-03.csv") as handle:
+        text = handle.read().decode("utf-8-sig")
+    header, first = text.splitlines(keepends=True)[:2]
+    put("data/appointment/2025-04.csv", header + first)
+    return first.split(",")[0]
 
 
 def _definitions(cursor) -> list[tuple]:
@@ -306,9 +320,8 @@ def _filenode() -> int:
 
 
 @pytest.fixture
-def rewriting(monkeypatch):
+def rewriting(bulk_loading, monkeypatch):
     """Any overwrite from whole files counts as big: the table is written anew."""
-    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
     monkeypatch.setattr("archive.pg_merge.BULK_SHARE", 0)
 
 
@@ -341,6 +354,18 @@ def test_a_big_overwrite_writes_the_table_anew_keeping_every_row_it_held(archive
     assert m.AppointmentFeedback.objects.get(appointment=own).rating == 5
     assert not m.Appointment.objects.filter(description="sửa tay").exists()
     assert "appointment" in _whole_table_notes()
+
+
+@pytest.mark.postgres
+def test_a_windowed_overwrite_updates_in_place(archived, rewriting):
+    """Only whole files are written anew: a window's rows are a few of the table's."""
+    seed_run(full=True)
+    m.Appointment.objects.update(description="sửa tay")
+    filenode = _filenode()
+    result = seed_run(date=DAY, window_days=1, overwrite=True)
+    assert _filenode() == filenode
+    assert {t.table: t.updated for t in result.tables}["appointment"] == 3
+    assert m.Appointment.objects.filter(description="sửa tay").count() == 9 - 3
 
 
 @pytest.mark.postgres
@@ -395,15 +420,10 @@ def test_a_big_overwrite_where_nothing_differs_counts_every_row_unchanged(archiv
 def test_a_key_twice_in_a_big_overwrite_is_refused_and_changes_nothing(archived, rewriting):
     seed_run(full=True)
     m.Appointment.objects.update(description="sửa tay")
-    storage = archive_storage()
-    with storage.open("data/appointment/2025-03.csv") as handle:
-        text = handle.read().decode("utf-8-sig")
-    header, first = text.splitlines(keepends=True)[:2]
-    put("data/appointment/2025-04.csv", header + first)  # a March row again, in April
+    key = _march_row_again_in_april()
     before = snapshot()
     with connection.cursor() as cursor:
         definitions = _definitions(cursor)
-        key = first.split(",")[0]
         with pytest.raises(LoadError, match=rf"appointment_id\)=\({key}\) is duplicated"):
             seed_run(full=True, overwrite=True)
         assert _definitions(cursor) == definitions
@@ -456,10 +476,9 @@ def test_seed_memory_holds_for_the_run_transaction_only(settings):
 
 @pytest.mark.postgres
 def test_a_big_load_that_fails_leaves_indexes_keys_and_change_record_as_they_were(
-    archived, monkeypatch
+    archived, bulk_loading
 ):
     """The bulk path drops indexes and pauses triggers inside the run's transaction."""
-    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
     put(
         "data/appointment/2025-03.csv",
         csv_text(
@@ -478,17 +497,11 @@ def test_a_big_load_that_fails_leaves_indexes_keys_and_change_record_as_they_wer
 
 
 @pytest.mark.postgres
-def test_a_key_twice_in_a_big_load_into_an_empty_table_is_refused_naming_it(archived, monkeypatch):
+def test_a_key_twice_in_a_big_load_into_an_empty_table_is_refused_naming_it(archived, bulk_loading):
     """The primary key is set aside too while an empty table loads; rebuilt, it refuses."""
-    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
-    storage = archive_storage()
-    with storage.open("data/appointment/2025-03.csv") as handle:
-        text = handle.read().decode("utf-8-sig")
-    header, first = text.splitlines(keepends=True)[:2]
-    put("data/appointment/2025-04.csv", header + first)  # a March row again, in April
+    key = _march_row_again_in_april()
     with connection.cursor() as cursor:
         before = _definitions(cursor)
-        key = first.split(",")[0]
         with pytest.raises(LoadError, match=rf"appointment_id\)=\({key}\) is duplicated"):
             seed_run(full=True)
         assert _definitions(cursor) == before
@@ -496,9 +509,8 @@ def test_a_key_twice_in_a_big_load_into_an_empty_table_is_refused_naming_it(arch
 
 
 @pytest.mark.postgres
-def test_a_big_load_leaves_a_table_without_its_change_record_as_it_was(archived, monkeypatch):
+def test_a_big_load_leaves_a_table_without_its_change_record_as_it_was(archived, bulk_loading):
     """Only what the load paused is resumed: a trigger staff disabled stays disabled."""
-    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
     with connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # the fixture's deletes, checked
         cursor.execute(
@@ -513,8 +525,7 @@ def test_a_big_load_leaves_a_table_without_its_change_record_as_it_was(archived,
 
 
 @pytest.mark.postgres
-def test_after_a_big_load_each_write_is_recorded_by_month_again(archived, monkeypatch):
-    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+def test_after_a_big_load_each_write_is_recorded_by_month_again(archived, bulk_loading):
     seed_run(full=True)
     ArchiveChange.objects.all().delete()
     m.Appointment.objects.filter(date=DAY).update(description="sau khi nạp")
