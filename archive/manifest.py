@@ -12,6 +12,10 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
+
 from .storage import MANIFEST_KEY, archive_storage
 from .streams import storage_chunks
 from .transfer import objects
@@ -20,10 +24,34 @@ MANIFEST_VERSION = 1
 HISTORY_LIMIT = 50
 
 
-def manifest_read() -> dict[str, Any] | None:
-    """The archive's manifest, or None when there is none we understand.
+class ManifestUnreadable(DomainError):
+    """The manifest exists but cannot be trusted: cut short, not JSON, or of an unknown shape.
 
-    The original system's manifest has no ``"version": 1``; it counts as no manifest.
+    Treating such an archive as new would let any database write over it (and a seed load
+    a part and call it success), so every run and seed refuses it; the message says how
+    to recover.
+    """
+
+    def __init__(self, problem: str) -> None:
+        self.problem = problem
+        super().__init__(
+            _(
+                "The archive's manifest (%(key)s) cannot be read: %(problem)s. Nothing was "
+                "written or loaded. To recover, rebuild it from the archived files "
+                "(manage.py verify_archive --rebuild-manifest), restore an earlier version "
+                "of it, or make this database the archive's writer with archive_now "
+                "--take-over."
+            )
+            % {"key": MANIFEST_KEY, "problem": problem}
+        )
+
+
+def manifest_read() -> dict[str, Any] | None:
+    """The archive's manifest, or None when there is none (or only the original system's).
+
+    The original system's manifest (no ``version``; ``tables`` with ``record_count`` or an
+    ``archive_history``) counts as none. Anything else that is not our version 1 raises
+    ``ManifestUnreadable``: an archive we cannot read is never taken for a new one.
     """
     try:
         # One GET (no exists() HEAD first): it is read by every run and dashboard view.
@@ -33,11 +61,54 @@ def manifest_read() -> dict[str, Any] | None:
         return None
     try:
         data = json.loads(raw.decode("utf-8-sig"))
-    except (UnicodeDecodeError, json.JSONDecodeError):
+    except UnicodeDecodeError:
+        raise ManifestUnreadable(_("it is not UTF-8 text")) from None
+    except json.JSONDecodeError as err:
+        raise ManifestUnreadable(
+            _("it is not complete JSON (%(error)s, %(bytes)d bytes)")
+            % {"error": err, "bytes": len(raw)}
+        ) from None
+    if _is_original(data):
         return None
-    if not isinstance(data, dict) or data.get("version") != MANIFEST_VERSION:
-        return None
+    problem = _shape_problem(data)
+    if problem:
+        raise ManifestUnreadable(problem)
     return data
+
+
+def _is_original(data: object) -> bool:
+    """The original system's shape: no ``version``, per-table ``record_count`` entries."""
+    if not isinstance(data, dict) or "version" in data:
+        return False
+    entries = data.get("tables")
+    if "archive_history" in data and isinstance(entries, dict | type(None)):
+        return True
+    return (
+        isinstance(entries, dict)
+        and bool(entries)
+        and all(isinstance(e, dict) and "files" not in e for e in entries.values())
+    )
+
+
+def _shape_problem(data: object) -> str | None:
+    """Why ``data`` is not a version-1 manifest we can rely on, or None."""
+    if not isinstance(data, dict):
+        return _("it is not a JSON object")
+    if data.get("version") != MANIFEST_VERSION:
+        return _("its version is %(version)r, not %(ours)d") % {
+            "version": data.get("version"),
+            "ours": MANIFEST_VERSION,
+        }
+    entries = data.get("tables", {})
+    if not isinstance(entries, dict):
+        return _("its “tables” is not an object")
+    for name, entry in entries.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("files", {}), dict):
+            return _("the entry of table %(table)s is not an object with “files”") % {"table": name}
+        for key, info in entry.get("files", {}).items():
+            if not isinstance(info, dict) or not isinstance(info.get("checksum"), str):
+                return _("file %(key)s has no checksum") % {"key": key}
+    return None
 
 
 def table_entry(

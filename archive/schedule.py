@@ -15,7 +15,7 @@ from django_celery_beat.models import IntervalSchedule, PeriodicTask
 
 from meetassist.exceptions import DomainError
 
-from .manifest import manifest_read
+from .manifest import ManifestUnreadable, manifest_read
 
 SCHEDULE_NAME = "archive-all"
 SCHEDULE_TASK = "archive.tasks.archive_all"
@@ -84,7 +84,10 @@ def schedule_disable() -> PeriodicTask:
 
 def schedule_status() -> ScheduleStatus:
     task = _periodic_task()
-    manifest = manifest_read()
+    try:
+        manifest = manifest_read()
+    except ManifestUnreadable:
+        manifest = None  # the status still answers; runs and seeds say what is wrong
     return ScheduleStatus(
         enabled=task.enabled,
         every_minutes=interval_minutes(task.interval),

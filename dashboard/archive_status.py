@@ -16,7 +16,7 @@ from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django_celery_beat.models import PeriodicTask
 
-from archive.manifest import manifest_read
+from archive.manifest import ManifestUnreadable, manifest_read
 from archive.models import ArchiveIdentity, SeedLoad
 from archive.schedule import SCHEDULE_NAME, interval_minutes
 from archive.tables import TABLES
@@ -151,7 +151,7 @@ def archive_status(*, history: int = 10, seed_loads: int = 10) -> ArchiveStatus:
     error = None
     try:
         manifest = manifest_read() or {}
-    except (OSError, BotoCoreError, ClientError) as err:
+    except (OSError, BotoCoreError, ClientError, ManifestUnreadable) as err:
         manifest, error = {}, str(err)
     entries = manifest.get("tables") if isinstance(manifest.get("tables"), dict) else {}
     names = [spec.name for spec in TABLES] + sorted(set(entries) - {s.name for s in TABLES})

@@ -7,7 +7,7 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 
-from archive.manifest import manifest_read
+from archive.manifest import ManifestUnreadable, manifest_read
 from archive.storage import MANIFEST_KEY, archive_storage
 
 
@@ -28,11 +28,38 @@ def test_our_manifest_is_read(storage):
 
 @pytest.mark.parametrize(
     "content",
-    [b'{"tables": {"customer": {"record_count": 3}}, "archive_history": []}', b"not json", b"[]"],
+    [
+        b'{"tables": {"customer": {"record_count": 3}}, "archive_history": []}',
+        b'{"tables": {"Customer": {"record_count": 3, "checksum": "ab", "last_archived": "x"}}}',
+    ],
 )
-def test_original_or_broken_manifest_counts_as_none(storage, content):
+def test_the_original_systems_manifest_counts_as_none(storage, content):
     storage.save(MANIFEST_KEY, ContentFile(content))
     assert manifest_read() is None
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b"not json", "not complete JSON"),
+        (b'{"version": 1, "database_id": "x", "tables": {"customer": {"files', "not complete JSON"),
+        (b"[]", "not a JSON object"),
+        (b'{"version": 2, "tables": {}}', "version is 2"),
+        (b'{"version": 1, "tables": []}', "tables"),
+        (
+            b'{"version": 1, "tables": {"customer": {"files": {"data/customer.csv": {}}}}}',
+            "checksum",
+        ),
+        (b"\xff\xfe{", "not UTF-8"),
+        (b"{}", "version is None"),
+    ],
+)
+def test_an_unreadable_manifest_is_refused_with_what_is_wrong(storage, content, problem):
+    storage.save(MANIFEST_KEY, ContentFile(content))
+    with pytest.raises(ManifestUnreadable) as caught:
+        manifest_read()
+    assert problem in caught.value.problem
+    assert "verify_archive --rebuild-manifest" in str(caught.value)
 
 
 def test_reading_the_manifest_from_s3_is_one_request(s3_bucket):
