@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import tempfile
 from pathlib import Path
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 from botocore.exceptions import ClientError
 from django.core.exceptions import ImproperlyConfigured
@@ -24,9 +24,33 @@ from .csvfile import file_md5
 CSV_TYPE = "text/csv; charset=utf-8"
 
 
+class Listed(NamedTuple):
+    """What one LIST says of an object: its size and its ETag (a fingerprint of its bytes).
+
+    On S3 the ETag is the MD5 of a single-part upload's bytes (``md5hex``) or, for a
+    multipart upload, ``<hex>-<parts>``; in a folder it is ``<mtime ns>-<size>``, which
+    changes whenever the file is written.
+    """
+
+    size: int
+    etag: str
+
+    @property
+    def md5(self) -> str | None:
+        """The object's MD5 when the ETag proves it (a single-part S3 upload), else None."""
+        etag = self.etag
+        return etag if len(etag) == 32 and all(c in "0123456789abcdef" for c in etag) else None
+
+
 class Objects(Protocol):
+    def listing(self, prefix: str) -> dict[str, Listed]:
+        """Every object under ``prefix``, by key: one LIST request per 1,000 objects."""
+
     def sizes(self, prefix: str) -> dict[str, int]:
         """Every object under ``prefix``, by key, with its size."""
+
+    def etag(self, key: str) -> str | None:
+        """The ETag of the object at ``key`` now, or None when there is none."""
 
     def stat(self, key: str) -> tuple[str | None, int] | None:
         """(our MD5 or None, size) of the object at ``key``, or None when there is none."""
@@ -48,7 +72,7 @@ class S3Objects:
     def _name(self, key: str) -> str:
         return self.storage._normalize_name(clean_name(key))
 
-    def sizes(self, prefix: str) -> dict[str, int]:
+    def listing(self, prefix: str) -> dict[str, Listed]:
         full = self._name(prefix)
         strip = len(full) - len(prefix)
         found = {}
@@ -57,17 +81,29 @@ class S3Objects:
         )
         for page in pages:
             for item in page.get("Contents", []):
-                found[item["Key"][strip:]] = item["Size"]
+                found[item["Key"][strip:]] = Listed(item["Size"], _etag(item["ETag"]))
         return found
 
-    def stat(self, key: str) -> tuple[str | None, int] | None:
+    def sizes(self, prefix: str) -> dict[str, int]:
+        return {key: listed.size for key, listed in self.listing(prefix).items()}
+
+    def _head(self, key: str) -> dict | None:
         try:
-            head = self.client.head_object(Bucket=self.bucket, Key=self._name(key))
+            return self.client.head_object(Bucket=self.bucket, Key=self._name(key))
         except ClientError as err:
             if err.response.get("ResponseMetadata", {}).get("HTTPStatusCode") == 404:
                 return None
             raise
+
+    def stat(self, key: str) -> tuple[str | None, int] | None:
+        head = self._head(key)
+        if head is None:
+            return None
         return head.get("Metadata", {}).get("md5"), head["ContentLength"]
+
+    def etag(self, key: str) -> str | None:
+        head = self._head(key)
+        return None if head is None else _etag(head["ETag"])
 
     def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> None:
         name = self._name(key)
@@ -97,7 +133,7 @@ class FolderObjects:
     def __init__(self, storage: FileSystemStorage) -> None:
         self.root = Path(storage.location)
 
-    def sizes(self, prefix: str) -> dict[str, int]:
+    def listing(self, prefix: str) -> dict[str, Listed]:
         found = {}
         base = self.root / prefix
         folder = base if base.is_dir() else base.parent
@@ -106,8 +142,15 @@ class FolderObjects:
         for path in folder.rglob("*"):
             key = path.relative_to(self.root).as_posix()
             if path.is_file() and key.startswith(prefix) and not path.name.startswith("."):
-                found[key] = path.stat().st_size
+                found[key] = _folder_listed(path.stat())
         return found
+
+    def sizes(self, prefix: str) -> dict[str, int]:
+        return {key: listed.size for key, listed in self.listing(prefix).items()}
+
+    def etag(self, key: str) -> str | None:
+        path = self.root / key
+        return _folder_listed(path.stat()).etag if path.is_file() else None
 
     def stat(self, key: str) -> tuple[str | None, int] | None:
         path = self.root / key
@@ -137,6 +180,14 @@ class FolderObjects:
 
     def delete(self, key: str) -> None:
         (self.root / key).unlink(missing_ok=True)
+
+
+def _etag(quoted: str) -> str:
+    return quoted.strip('"')
+
+
+def _folder_listed(stat: os.stat_result) -> Listed:
+    return Listed(stat.st_size, f"{stat.st_mtime_ns}-{stat.st_size}")
 
 
 def objects(storage: Storage) -> Objects:
