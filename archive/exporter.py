@@ -22,16 +22,20 @@ from pathlib import Path
 
 from django.db import transaction
 from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
 
 from .csvfile import CsvOut, Written, read_csv
 from .fate import RowFate
+from .keys import table_max_key
 from .merge import key_value, merge
 from .models import ArchiveIdentity
 from .ownership import Ownership, ownership
 from .sources import Month, RowSource, database_months, month_label
 from .storage import month_key, reference_key
 from .tables import TableSpec
-from .transfer import Objects
+from .transfer import Listed, Objects
 
 _MONTH_FILE = re.compile(r"^data/(?P<table>[^/]+)/(?P<month>\d{4}-\d{2})\.csv$")
 Progress = Callable[[str, int, int], None]
@@ -43,6 +47,7 @@ class FileOutcome:
     status: str  # uploaded | unchanged | deleted | absent | failed
     written: Written | None = None
     error: str = ""
+    etag: str = ""
 
 
 @dataclass
@@ -52,6 +57,8 @@ class TableOutcome:
     files: dict[str, dict]
     held_before: bool
     error: str = ""
+    max_key: int | None = None
+    changed_behind: list[str] = field(default_factory=list)  # objects not as the manifest said
     uploaded: int = 0
     unchanged: int = 0
     deleted: int = 0
@@ -78,7 +85,7 @@ class RunContext:
     trusted: set[str] = field(default_factory=set)  # tables whose change record is complete
     recorded: set[str] = field(default_factory=set)  # tables with change triggers
     changes: dict[str, set] = field(default_factory=dict)
-    stored: dict[str, int] = field(default_factory=dict)
+    stored: dict[str, Listed] = field(default_factory=dict)  # the bucket's LIST at the start
     progress: Progress | None = None
     uploader: Uploader | None = None
     _dates: dict = field(default_factory=dict)
@@ -141,25 +148,66 @@ def _month_of(key: str) -> Month:
     return parse_date(f"{_MONTH_FILE.match(key)['month']}-01")
 
 
+def drifted(files: dict[str, dict], stored: dict[str, Listed], objects: Objects) -> set[str]:
+    """Keys whose object is not what the manifest recorded: missing, unlisted or other bytes.
+
+    The ETag recorded at upload decides, from the LIST the run makes anyway. An entry from
+    before ETags were recorded is proved once, by a single-part ETag (the MD5 itself) or
+    else by the object's MD5 (one HEAD on S3, a read in a folder), and then gets its ETag.
+    """
+    changed = set(stored.keys() - files.keys())
+    for key, info in files.items():
+        listed = stored.get(key)
+        if listed is None or listed.size != info.get("bytes"):
+            changed.add(key)
+        elif info.get("etag"):
+            if listed.etag != info["etag"]:
+                changed.add(key)
+        elif _stored_md5(objects, key, listed, None) == info.get("checksum"):
+            info["etag"] = listed.etag
+        else:
+            changed.add(key)
+    return changed
+
+
+def _stored_md5(objects: Objects, key: str, listed: Listed, recorded: dict | None) -> str | None:
+    """The stored object's MD5: proved by its ETag (single-part, or the one recorded with
+    the manifest's checksum), else our metadata (one HEAD on S3, a read in a folder)."""
+    if listed.md5:
+        return listed.md5
+    if recorded and recorded.get("etag") == listed.etag:
+        return recorded.get("checksum")
+    found = objects.stat(key)
+    return found[0] if found else None
+
+
 def _targets(
-    spec: TableSpec, ctx: RunContext, files: dict, stored: dict
+    spec: TableSpec, ctx: RunContext, files: dict, stored: dict, changed_behind: set[str]
 ) -> list[tuple[str, Month | None]]:
-    drifted = {k for k in files if stored.get(k) != files[k]["bytes"]} | (stored.keys() - files)
     changed = ctx.changes.get(spec.name, set())
     whole = spec.name not in ctx.trusted or None in changed
     if not spec.windowed:
         key = reference_key(spec.name)
-        return [(key, None)] if whole or changed or drifted else []
+        return [(key, None)] if whole or changed or changed_behind else []
     if whole:
         months = database_months(spec) | {_month_of(k) for k in files.keys() | stored.keys()}
     else:
-        months = set(changed) | {_month_of(k) for k in drifted}
+        months = set(changed) | {_month_of(k) for k in changed_behind}
     return [(month_key(spec.name, month_label(m)), m) for m in sorted(months)]
 
 
 def _produce(
-    spec: TableSpec, month: Month | None, key: str, ctx: RunContext, owned: Ownership, stored
+    spec: TableSpec,
+    month: Month | None,
+    key: str,
+    ctx: RunContext,
+    owned: Ownership,
+    stored: dict[str, Listed],
+    expected: dict | None,
 ) -> Written:
+    """The file's new content: the database's rows, merged with the archived copy unless
+    this database owns every row of it. ``expected`` is the manifest's entry for an object
+    that changed behind the archive's back (None otherwise)."""
     out = CsvOut(ctx.tmp, spec.columns)
     try:
         ctx.source.write(spec, month, out)
@@ -175,12 +223,15 @@ def _produce(
     archived = Path(name)
     try:
         ctx.objects.get(key, archived)
+        if expected is not None:
+            _refuse_lost_rows(key, archived, expected)
         fate = RowFate(
             spec,
             month,
             owned,
             recorded=spec.name in ctx.recorded,
             archived_dates=ctx.archived_dates,
+            where=key,
         )
         return merge(spec, written, archived, key, fate, ctx.tmp)
     finally:
@@ -188,21 +239,52 @@ def _produce(
         archived.unlink(missing_ok=True)
 
 
+def _refuse_lost_rows(key: str, archived: Path, expected: dict) -> None:
+    """An object changed behind the archive's back holds fewer rows than the manifest says:
+    merging it would make the loss permanent, so the table fails until it is restored."""
+    with read_csv(archived) as (_header, rows):
+        found = sum(1 for _row in rows)
+    if found < expected.get("records", 0):
+        raise DomainError(
+            _(
+                "%(key)s changed behind the archive's back: the manifest records %(expected)d "
+                "rows (MD5 %(md5)s), the object now holds %(found)d. Its rows are not merged "
+                "away: restore the object (the bucket keeps earlier versions), or accept it "
+                "as it is with manage.py verify_archive --rebuild-manifest."
+            )
+            % {
+                "key": key,
+                "expected": expected.get("records", 0),
+                "md5": expected.get("checksum"),
+                "found": found,
+            }
+        )
+
+
 def _settle(
-    spec: TableSpec, key: str, written: Written, stored_size: int | None, ctx: RunContext
+    spec: TableSpec,
+    key: str,
+    written: Written,
+    stored: Listed | None,
+    recorded: dict | None,
+    ctx: RunContext,
 ) -> FileOutcome:
     """Put the file in storage unless it is already there; never raises."""
     try:
         if written.records == 0 and spec.windowed:
-            if stored_size is None:
+            if stored is None:
                 return FileOutcome(key, "absent")
             ctx.objects.delete(key)
             return FileOutcome(key, "deleted")
-        already = not ctx.force and stored_size == written.size
-        if already and ctx.objects.stat(key) == (written.md5, written.size):
-            return FileOutcome(key, "unchanged", written)
-        ctx.objects.put(key, written.path, written.md5)
-        return FileOutcome(key, "uploaded", written)
+        if (
+            not ctx.force
+            and stored is not None
+            and stored.size == written.size
+            and _stored_md5(ctx.objects, key, stored, recorded) == written.md5
+        ):
+            return FileOutcome(key, "unchanged", written, etag=stored.etag)
+        etag = ctx.objects.put(key, written.path, written.md5)
+        return FileOutcome(key, "uploaded", written, etag=etag)
     except Exception as err:
         return FileOutcome(key, "failed", written, error=f"{type(err).__name__}: {err}")
     finally:
@@ -212,7 +294,8 @@ def _settle(
 def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> TableOutcome:
     """Archive one table; a failure is recorded in the outcome, never raised."""
     started = time.monotonic()
-    files = dict((previous or {}).get("files") or {})
+    before = (previous or {}).get("files") or {}
+    files = {key: dict(info) for key, info in before.items()}
     stored = {k: v for k, v in ctx.stored.items() if belongs(spec, k)}
     held = bool(files) or bool(stored)
     outcome = TableOutcome(spec.name, "unchanged", files, held_before=held)
@@ -221,20 +304,30 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
         # A savepoint: a failed statement must not end the run's snapshot transaction.
         with transaction.atomic():
             owned = ownership(spec, ctx.identity) if held else Ownership(full=True)
-            targets = _targets(spec, ctx, files, stored)
+            behind = drifted(files, stored, ctx.objects)
+            outcome.changed_behind = sorted(behind & files.keys())
+            targets = _targets(spec, ctx, files, stored, behind)
             if ctx.progress:
                 ctx.progress(spec.name, 0, len(targets))
             for done, (key, month) in enumerate(targets, start=1):
-                written = _produce(spec, month, key, ctx, owned, stored)
+                expected = files.get(key) if key in behind else None
+                written = _produce(spec, month, key, ctx, owned, stored, expected)
                 futures.append(
-                    ctx.uploader.submit(_settle, spec, key, written, stored.get(key), ctx)
+                    ctx.uploader.submit(
+                        _settle, spec, key, written, stored.get(key), files.get(key), ctx
+                    )
                 )
                 if ctx.progress:
                     ctx.progress(spec.name, done, len(targets))
     except Exception as err:
         outcome.error = f"{type(err).__name__}: {err}"
     for future in futures:
-        _record(outcome, future.result(), (previous or {}).get("files") or {}, ctx.now)
+        _record(outcome, future.result(), before, ctx.now)
+    if not outcome.error:
+        try:
+            outcome.max_key = table_max_key(spec, previous, ctx.objects)
+        except Exception as err:
+            outcome.error = f"{type(err).__name__}: {err}"
     if outcome.error:
         outcome.status = "failed"
     elif outcome.uploaded or outcome.deleted:
@@ -263,5 +356,6 @@ def _record(outcome: TableOutcome, result: FileOutcome, before: dict, now: str) 
         "checksum": written.md5,
         "records": written.records,
         "bytes": written.size,
+        "etag": result.etag,
         "last_updated": old["last_updated"] if same and result.status == "unchanged" else now,
     }

@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_date
 
 from . import changes
+from .collision import collision, created, describe_row, describe_values, identity_field, same_row
 from .merge import key_cells, key_value, sort_key
 from .ownership import Ownership
 from .sources import Month
@@ -47,8 +48,10 @@ class RowFate:
         *,
         recorded: bool,
         archived_dates: ArchivedDates,
+        where: str = "",
     ) -> None:
         self.spec = spec
+        self.where = where  # the file's key, for messages
         self.month = month
         self.owned = owned
         self.recorded = recorded
@@ -71,7 +74,11 @@ class RowFate:
         ]
 
     def _in_database(self, rows: Sequence[list[str]]) -> set[tuple]:
-        """The keys of these rows that the database holds (under another month)."""
+        """The keys of these rows that the database holds (under another month).
+
+        Each must be the archived row moved, not another row created here under its key
+        (collision.py): that one fails the table instead of dropping the archived row.
+        """
         if not rows:
             return set()
         names = list(self.spec.key_columns)
@@ -81,7 +88,23 @@ class RowFate:
             if len(names) > 1
             else Q(**{f"{names[0]}__in": [k[0] for k in keys]})
         )
-        return set(found.values_list(*names))
+        identity = identity_field(self.spec)
+        if identity is None:
+            return set(found.values_list(*names))
+        date = self.spec.date_field if "__" not in self.spec.date_field else None
+        held = {
+            tuple(values[: len(names)]): values[len(names) :]
+            for values in found.values_list(*names, identity.attname, *filter(None, [date]))
+        }
+        at = self.spec.columns.index(identity.attname)
+        for row, key in zip(rows, keys, strict=True):
+            if key not in held:
+                continue
+            moment, *day = held[key]
+            if not same_row(moment, created(identity, row[at])):
+                ours = describe_values(self.spec, day[0] if day else None, moment)
+                raise collision(self.spec, self.where, ours, describe_row(self.spec, row), row)
+        return set(held)
 
     def _dates(self, rows: Sequence[list[str]]) -> list[dt.date | None]:
         parent = parent_spec(self.spec)

@@ -118,12 +118,19 @@ def table_entry(
     error: str,
     now: str,
     previous: dict[str, Any] | None,
+    max_key: int | None = None,
 ) -> dict[str, Any]:
-    """One table's manifest entry after a run (``last_updated``: its last upload)."""
+    """One table's manifest entry after a run (``last_updated``: its last upload).
+
+    ``max_key`` only grows: a failed run keeps the one recorded before.
+    """
     last_updated = now if status == "uploaded" else (previous or {}).get("last_updated")
+    recorded = (previous or {}).get("max_key")
+    highest = [k for k in (recorded, max_key) if k is not None]
     return {
         "records": sum(f["records"] for f in files.values()),
         "bytes": sum(f["bytes"] for f in files.values()),
+        "max_key": max(highest) if highest else None,
         "status": status,
         "last_updated": last_updated,
         "last_checked": now,

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from meetassist.exceptions import DomainError
 
 from .codec import encode, excel_unescape, is_text
+from .collision import IDENTITY, check_same_row
 from .csvfile import CsvOut, Written, read_csv
 from .tables import TableSpec
 
@@ -60,6 +61,8 @@ def _aligned(spec: TableSpec, header: list[str], where: str) -> Callable[[list[s
         matches = [i for i, h in enumerate(header) if spec.field_for_header(h) is field]
         if matches:
             sources.append(matches[0])
+        elif field.attname == IDENTITY:
+            sources.append("")  # created at an unknown moment: never a made-up one
         elif field.has_default() or field.null:
             sources.append(encode(field, field.get_default()))
         else:
@@ -99,14 +102,15 @@ def merge(
     kept = CsvOut(tmp, spec.columns)
     try:
         with read_csv(database.path) as (_header, ours):
-            ours_keys = map(key, ours)
-            current = next(ours_keys, None)
+            keyed = ((key(row), row) for row in ours)
+            current, current_row = next(keyed, (None, None))
             pending: list[list[str]] = []
             for row in _archived_rows(spec, archived, where):
                 row_key = key(row)
                 while current is not None and current < row_key:
-                    current = next(ours_keys, None)
+                    current, current_row = next(keyed, (None, None))
                 if current == row_key:
+                    check_same_row(spec, current_row, row, where)
                     continue
                 pending.append(row)
                 if len(pending) >= CHUNK:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from meetassist.exceptions import DomainError
 
 from .engine import LoadResult, ProgressCallback, run_load
+from .keys import sequences_past_archive
 from .loading import TableCounts
 from .manifest import manifest_read
 from .models import ArchiveIdentity, SeedLoad
@@ -61,6 +62,8 @@ def seed_run(
     plan = archive_sources(specs, manifest, window)
     if not any(plan.values()):
         # A new deployment's empty archive: nothing to load is not a failure.
+        if not dry_run:
+            sequences_past_archive(manifest)
         return SeedResult([TableCounts(s.name) for s in specs], window, dry_run)
     result = run_load(
         specs,
@@ -117,6 +120,7 @@ def _record(
                 "manifest_finished_at": finished_at,
             },
         )
+    sequences_past_archive(manifest)
     if database_id is not None:
         identity = ArchiveIdentity.current()
         identity.database_id = database_id

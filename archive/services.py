@@ -24,14 +24,21 @@ from meetassist.exceptions import DomainError
 
 from . import changes
 from .exporter import Progress, RunContext, TableOutcome, Uploader, table_archive
+from .keys import archive_key_floors, sequences_past
 from .lock import run_lock
-from .manifest import manifest_build, manifest_read, manifest_write, table_entry
-from .models import ArchiveIdentity, ArchiveOrigin
+from .manifest import (
+    ManifestUnreadable,
+    manifest_build,
+    manifest_read,
+    manifest_write,
+    table_entry,
+)
+from .models import ArchiveIdentity, ArchiveOrigin, SeedLoad
 from .sources import row_source
-from .storage import archive_storage
+from .storage import MANIFEST_KEY, archive_storage
 from .tables import TableSpec
 from .tables import tables as registry_tables
-from .transfer import objects
+from .transfer import Objects, objects
 
 ALREADY_RUNNING = "already running"
 
@@ -70,13 +77,52 @@ def archive_run(
         return _archive(specs, force=force, take_over=take_over, progress=progress)
 
 
+def _previous(store: Objects, take_over: bool) -> tuple[dict[str, Any] | None, dict]:
+    """The manifest and what the bucket holds under ``data/``; refuses an unreadable archive.
+
+    An archive whose manifest cannot be read, or is missing while data files remain, is
+    never taken for a new one (another database would write over it): only ``--take-over``
+    or a rebuilt manifest opens it, and a database that seeded from those files may go on.
+    """
+    stored = store.listing("data/")
+    try:
+        previous = manifest_read()
+    except ManifestUnreadable:
+        if not take_over:
+            raise
+        previous = None
+    if previous is None and stored and not take_over and not _seeded_here():
+        raise DomainError(
+            _(
+                "The archive holds %(count)d data files but no manifest (%(key)s), and this "
+                "database was not seeded from them. Nothing was written. If the manifest was "
+                "lost, rebuild it from the files (manage.py verify_archive "
+                "--rebuild-manifest); to load the files here, run seed_from_s3; to make this "
+                "database the archive's writer anyway, run archive_now --take-over (no "
+                "archived row this database lacks is removed)."
+            )
+            % {"count": len(stored), "key": MANIFEST_KEY}
+        )
+    return previous, stored
+
+
+def _seeded_here() -> bool:
+    identity = ArchiveIdentity.current()
+    loads = SeedLoad.objects.all()
+    if identity.claims_since is not None:
+        loads = loads.filter(loaded_at__gte=identity.claims_since)
+    return loads.exists()
+
+
 def _guard(previous: dict[str, Any] | None, identity: ArchiveIdentity, take_over: bool) -> bool:
     """Whether this run takes the archive over; refuses another database's archive."""
     owner = (previous or {}).get("database_id")
-    if previous is None or owner == str(identity.database_id):
+    if previous is not None and owner == str(identity.database_id):
         return False
     if take_over:
-        return True
+        return True  # also over an archive whose manifest was unreadable or missing
+    if previous is None:
+        return False
     raise DomainError(
         _(
             "The archive belongs to another database (%(owner)s); this database is "
@@ -121,13 +167,15 @@ def _archive(
     started = timezone.now()
     now = started.isoformat()
     run_id = uuid.uuid4().hex
-    previous = manifest_read()
+    store = objects(archive_storage())
+    previous, stored = _previous(store, take_over)
     identity = ArchiveIdentity.current()
     taking_over = _guard(previous, identity, take_over)
     if taking_over:
         identity.claims_since = started
         identity.save(update_fields=["claims_since"])
-    store = objects(archive_storage())
+    # Keys created here from now on are past every archived key (DESIGN.md, "Keys").
+    sequences_past(archive_key_floors(previous, store))
     pg = connection.vendor == "postgresql"
     previous_tables = (previous or {}).get("tables") or {}
     outcomes: list[TableOutcome] = []
@@ -150,7 +198,7 @@ def _archive(
             trusted=trusted,
             recorded=recorded,
             changes=changes.changed_months() if trusted else {},
-            stored=store.sizes("data/"),
+            stored=stored,
             progress=progress,
             uploader=uploader,
         )
@@ -188,6 +236,7 @@ def _finish(
             error=o.error,
             now=started.isoformat(),
             previous=previous_tables.get(o.name),
+            max_key=o.max_key,
         )
         for o in outcomes
     }

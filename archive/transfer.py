@@ -55,9 +55,16 @@ class Objects(Protocol):
     def stat(self, key: str) -> tuple[str | None, int] | None:
         """(our MD5 or None, size) of the object at ``key``, or None when there is none."""
 
-    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> None: ...
+    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> str:
+        """Store the file at ``key``; returns the stored object's ETag."""
 
     def get(self, key: str, path: Path) -> None: ...
+
+    def tail(self, key: str, size: int) -> tuple[bytes, bool]:
+        """The object's last ``size`` bytes, and whether that is the whole object.
+
+        Raises FileNotFoundError when there is no object at ``key``.
+        """
 
     def delete(self, key: str) -> None: ...
 
@@ -105,7 +112,7 @@ class S3Objects:
         head = self._head(key)
         return None if head is None else _etag(head["ETag"])
 
-    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> None:
+    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> str:
         name = self._name(key)
         extra = {
             **self.storage.get_object_parameters(name),
@@ -117,11 +124,25 @@ class S3Objects:
         self.client.upload_file(
             str(path), self.bucket, name, ExtraArgs=extra, Config=self.storage.transfer_config
         )
+        # upload_file does not return the ETag (a multipart one is not the MD5): one HEAD.
+        return self.etag(key) or ""
 
     def get(self, key: str, path: Path) -> None:
         self.client.download_file(
             self.bucket, self._name(key), str(path), Config=self.storage.transfer_config
         )
+
+    def tail(self, key: str, size: int) -> tuple[bytes, bool]:
+        try:
+            response = self.client.get_object(
+                Bucket=self.bucket, Key=self._name(key), Range=f"bytes=-{size}"
+            )
+        except ClientError as err:
+            if err.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+                raise FileNotFoundError(f"File does not exist: {key}") from err
+            raise
+        first = response.get("ContentRange", "bytes 0-").split(" ", 1)[-1].split("-", 1)[0]
+        return response["Body"].read(), first in ("0", "*")
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._name(key))
@@ -158,7 +179,7 @@ class FolderObjects:
             return None
         return file_md5(path), path.stat().st_size
 
-    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> None:
+    def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> str:
         target = self.root / key
         target.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
@@ -172,11 +193,18 @@ class FolderObjects:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
+        return _folder_listed(target.stat()).etag
 
     def get(self, key: str, path: Path) -> None:
         with open(self.root / key, "rb") as source, open(path, "wb") as out:
             while chunk := source.read(1 << 20):
                 out.write(chunk)
+
+    def tail(self, key: str, size: int) -> tuple[bytes, bool]:
+        with open(self.root / key, "rb") as source:
+            total = source.seek(0, os.SEEK_END)
+            source.seek(max(0, total - size))
+            return source.read(), total <= size
 
     def delete(self, key: str) -> None:
         (self.root / key).unlink(missing_ok=True)

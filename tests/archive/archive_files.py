@@ -17,6 +17,7 @@ from collections import defaultdict
 from django.core.files.base import ContentFile
 
 from archive.codec import encode
+from archive.keys import integer_key
 from archive.storage import MANIFEST_KEY, archive_storage, month_key, reference_key
 from archive.tables import tables
 
@@ -66,6 +67,7 @@ def export_archive(names: list[str] | None = None, database_id: str = DATABASE_I
         manifest_tables[spec.name] = {
             "records": sum(f["records"] for f in files.values()),
             "bytes": sum(f["bytes"] for f in files.values()),
+            "max_key": _max_key(spec),
             "status": "uploaded",
             "files": files,
         }
@@ -82,6 +84,14 @@ def export_archive(names: list[str] | None = None, database_id: str = DATABASE_I
     }
     put(MANIFEST_KEY, json.dumps(manifest), encoding="utf-8")
     return manifest
+
+
+def _max_key(spec) -> int | None:
+    """What the exporter records: the table's highest integer key (None for other keys)."""
+    field = integer_key(spec)
+    if field is None:
+        return None
+    return max(spec.model.objects.values_list(field.attname, flat=True), default=None)
 
 
 def snapshot() -> dict[str, list[tuple]]:

@@ -1,0 +1,98 @@
+"""Defence in depth behind DESIGN.md's "Keys": a row created here never replaces an archived one.
+
+Sequences start past the archive's keys, so a row this database creates gets a key the
+archive has never held. If that ever fails (a sequence set back by hand, a database seeded
+before this rule), the archive run would find the new row under an archived row's key and,
+the database's rows winning, replace the archived row for good. A row keeps the moment it
+was created (``created_at``) wherever it is loaded, edited or moved, so two rows under one key
+with different creation moments are two different rows: the table fails, naming both, and
+the archived row stays.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+from django.db import models
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
+
+from .codec import CellError, decode
+from .tables import TableSpec
+
+IDENTITY = "created_at"
+# A spreadsheet that re-saves a timestamp may drop its seconds; rows created apart by less
+# than this are taken to be the same row (collisions are days apart in practice).
+TOLERANCE = dt.timedelta(minutes=1)
+
+
+class KeyCollision(DomainError):
+    """This database created a row under a key whose archived row is another row."""
+
+
+def identity_field(spec: TableSpec) -> models.Field | None:
+    """The column that tells two rows under one key apart, if the table has one."""
+    return next((f for f in spec.fields if f.attname == IDENTITY), None)
+
+
+def created(field: models.Field, cell: str) -> dt.datetime | None:
+    """The creation moment in a cell; None when it is empty or unreadable (not comparable)."""
+    if not cell:
+        return None
+    try:
+        return decode(field, cell).value
+    except CellError:
+        return None
+
+
+def same_row(ours: dt.datetime | None, archived: dt.datetime | None) -> bool:
+    """Whether two rows under one key are one row (unknown creation moments count as same)."""
+    if ours is None or archived is None:
+        return True
+    return abs(ours - archived) <= TOLERANCE
+
+
+def check_same_row(
+    spec: TableSpec, ours: Sequence[str], archived: Sequence[str], where: str
+) -> None:
+    """Raise ``KeyCollision`` if the database's row and the archived row are not one row."""
+    field = identity_field(spec)
+    if field is None:
+        return
+    at = spec.columns.index(field.attname)
+    if not same_row(created(field, ours[at]), created(field, archived[at])):
+        raise collision(spec, where, describe_row(spec, ours), describe_row(spec, archived), ours)
+
+
+def collision(
+    spec: TableSpec, where: str, ours: str, archived: str, row: Sequence[str]
+) -> KeyCollision:
+    key = ", ".join(row[spec.columns.index(k)] for k in spec.key_columns)
+    return KeyCollision(
+        _(
+            "%(table)s, key %(key)s (%(file)s): this database created a row (%(ours)s) under "
+            "a key the archive already holds for another row (%(archived)s). The archived "
+            "row is kept and this table was not archived. The key sequence is now past the "
+            "archive's keys: enter this database's row again (it gets a new key) and delete "
+            "the one with key %(key)s, then archive again."
+        )
+        % {"table": spec.name, "key": key, "file": where, "ours": ours, "archived": archived}
+    )
+
+
+def describe_values(spec: TableSpec, date: object, created_at: object) -> str:
+    """'dated 2025-02-10, created 2026-12-01 03:00:00+00:00' (what tells the rows apart)."""
+    parts = []
+    if date:
+        parts.append(_("dated %(date)s") % {"date": date})
+    parts.append(_("created %(moment)s") % {"moment": created_at or _("at an unknown time")})
+    return ", ".join(parts)
+
+
+def describe_row(spec: TableSpec, cells: Sequence[str]) -> str:
+    date = None
+    if spec.windowed and "__" not in spec.date_field:
+        date = cells[spec.columns.index(spec.model._meta.get_field(spec.date_field).attname)]
+    return describe_values(spec, date, cells[spec.columns.index(IDENTITY)])

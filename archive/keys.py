@@ -1,0 +1,162 @@
+"""The keys the archive holds (DESIGN.md, "Keys"): the highest per table, and sequences past it.
+
+A database seeded with a window holds a slice of the history; the keys of the rest are still
+taken. Its sequences must therefore start past the highest key the archive has ever held for
+the table (the manifest's ``max_key``), or the next row created here would take the key of
+an archived row and, archived, replace it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TextIO
+
+from django.db import connection, models
+from django.db.models import Max
+
+from .storage import archive_storage
+from .tables import TableSpec, tables
+from .transfer import Objects, objects
+
+TAIL_BYTES = 64 << 10  # the last rows of a file: one ranged GET
+_TAIL_STARTS = 64  # line starts tried in a tail before the whole file is read instead
+
+
+def integer_key(spec: TableSpec) -> models.Field | None:
+    """The table's key field when it is a single integer column, else None."""
+    if len(spec.key_columns) != 1:
+        return None
+    field = spec.model._meta.get_field(spec.key_columns[0])
+    target = field.target_field if field.is_relation else field
+    return field if isinstance(target, models.IntegerField | models.AutoField) else None
+
+
+def table_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> int | None:
+    """The highest key the archive holds for the table once this database's rows are in it."""
+    field = integer_key(spec)
+    if field is None:
+        return None
+    held = spec.model._default_manager.aggregate(top=Max(field.attname))["top"]
+    return _highest([archived_max_key(spec, entry, objects), held])
+
+
+def archived_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> int | None:
+    """The manifest's ``max_key`` for the table; for an archive written before it was
+    recorded, the last row of each file (rows are in key order), one ranged GET a file."""
+    if not entry or integer_key(spec) is None:
+        return None
+    if "max_key" in entry:
+        return entry["max_key"]
+    found = []
+    for key in entry.get("files") or {}:
+        try:
+            found.append(_last_key(spec, objects, key))
+        except FileNotFoundError:
+            continue  # gone with its rows: nothing of it is held any more
+    return _highest(found)
+
+
+def archive_key_floors(manifest: dict | None, objects: Objects) -> dict[str, int]:
+    """Per table, the highest key the archive holds (tables with integer keys it lists)."""
+    entries = (manifest or {}).get("tables") or {}
+    floors = {}
+    for spec in tables():
+        top = archived_max_key(spec, entries.get(spec.name), objects)
+        if top is not None:
+            floors[spec.name] = top
+    return floors
+
+
+def sequences_past_archive(manifest: dict | None) -> None:
+    """After a seed, an upload or at a run's start: every sequence past the archive's keys."""
+    sequences_past(archive_key_floors(manifest, objects(archive_storage())))
+
+
+def sequences_past(floors: dict[str, int]) -> None:
+    """Move each table's auto-increment sequence past ``floors`` (never back)."""
+    for spec in tables():
+        pk = spec.model._meta.pk
+        if spec.name not in floors or not isinstance(pk, models.AutoField):
+            continue
+        if pk.attname not in spec.columns:
+            continue  # a surrogate id the archive does not hold
+        if connection.vendor == "postgresql":
+            _pg_sequence_past(spec.model._meta.db_table, pk.column, floors[spec.name])
+        elif connection.vendor == "sqlite":
+            _sqlite_sequence_past(spec.model._meta.db_table, floors[spec.name])
+
+
+def _pg_sequence_past(table: str, column: str, floor: int) -> None:
+    if floor < 1:
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_get_serial_sequence(%s, %s)", [table, column])
+        (sequence,) = cursor.fetchone()
+        if sequence is None:
+            return
+        # The sequence's own position counts too: keys handed out here are never reused.
+        cursor.execute(
+            "SELECT setval(%s, GREATEST(%s, COALESCE(pg_sequence_last_value(%s::regclass), 0)))",
+            [sequence, floor, sequence],
+        )
+
+
+def _sqlite_sequence_past(table: str, floor: int) -> None:
+    """SQLite's AUTOINCREMENT hands out max(seq, highest rowid) + 1."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE sqlite_sequence SET seq = MAX(seq, %s) WHERE name = %s", [floor, table]
+        )
+        if cursor.rowcount == 0:
+            cursor.execute(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, floor]
+            )
+
+
+def _highest(values: Iterable[int | None]) -> int | None:
+    return max((v for v in values if v is not None), default=None)
+
+
+def _last_key(spec: TableSpec, objects: Objects, key: str) -> int | None:
+    data, whole = objects.tail(key, TAIL_BYTES)
+    if whole:
+        return _key_of_last_row(io.StringIO(data.decode("utf-8-sig"), newline=""), spec)
+    text = data.decode("utf-8", errors="replace")
+    at, width = spec.columns.index(spec.key_columns[0]), len(spec.columns)
+    starts = [i + 1 for i, c in enumerate(text) if c == "\n"][:_TAIL_STARTS]
+    for start in starts:
+        try:
+            return _last_of_whole_rows(text[start:], at, width)
+        except ValueError:
+            continue  # began inside a quoted cell, or the file has other columns
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "file.csv"
+        objects.get(key, path)
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            return _key_of_last_row(handle, spec)
+
+
+def _last_of_whole_rows(text: str, at: int, width: int) -> int | None:
+    """The key of the last of these rows; ValueError unless every one is a whole row."""
+    last = None
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), strict=True):
+            if len(row) != width:
+                raise ValueError(row)
+            last = int(row[at])
+    except csv.Error as err:
+        raise ValueError(str(err)) from err
+    return last
+
+
+def _key_of_last_row(handle: TextIO, spec: TableSpec) -> int | None:
+    """The highest key of a whole file, its key column found by its header."""
+    rows = csv.reader(handle, strict=True)
+    header = next(rows, [])
+    wanted = spec.model._meta.get_field(spec.key_columns[0])
+    at = next(i for i, name in enumerate(header) if spec.field_for_header(name) is wanted)
+    return _highest(int(row[at]) for row in rows if len(row) > at and row[at])
