@@ -52,6 +52,10 @@ class Objects(Protocol):
     def etag(self, key: str) -> str | None:
         """The ETag of the object at ``key`` now, or None when there is none."""
 
+    def our_md5(self, key: str) -> str | None:
+        """The MD5 our upload recorded with the object (S3 user metadata ``md5``); None when
+        there is none: another tool wrote it, or the storage keeps no such record (folder)."""
+
     def stat(self, key: str) -> tuple[str | None, int] | None:
         """(our MD5 or None, size) of the object at ``key``, or None when there is none."""
 
@@ -111,6 +115,10 @@ class S3Objects:
     def etag(self, key: str) -> str | None:
         head = self._head(key)
         return None if head is None else _etag(head["ETag"])
+
+    def our_md5(self, key: str) -> str | None:
+        head = self._head(key)
+        return None if head is None else head.get("Metadata", {}).get("md5")
 
     def put(self, key: str, path: Path, md5: str, content_type: str = CSV_TYPE) -> str:
         name = self._name(key)
@@ -172,6 +180,9 @@ class FolderObjects:
     def etag(self, key: str) -> str | None:
         path = self.root / key
         return _folder_listed(path.stat()).etag if path.is_file() else None
+
+    def our_md5(self, key: str) -> str | None:
+        return None
 
     def stat(self, key: str) -> tuple[str | None, int] | None:
         path = self.root / key

@@ -21,7 +21,7 @@ from archive.tables import tables
 from meetassist.exceptions import DomainError
 from tests.factories import AppointmentFactory, FeedbackFactory
 
-from .conftest import assert_manifest_truthful, read_object, rows_of, writes
+from .conftest import assert_manifest_truthful, failing, read_object, rows_of, writes
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -167,4 +167,19 @@ def test_a_bucket_filled_by_another_tool_is_not_uploaded_again(s3_bucket, s3_cal
     assert all(
         info["etag"] for e in manifest_read()["tables"].values() for info in e["files"].values()
     )
+    assert_manifest_truthful()
+
+
+def test_a_run_that_died_before_its_manifest_does_not_block_the_next(s3_bucket, fake_seed):
+    made = [AppointmentFactory(date=day) for day in (FEB, FEB, dt.date(2025, 2, 20))]
+    assert archive_run().status == "success"
+    fake_seed((FEB, FEB), keep={made[0].pk, made[1].pk})
+    Appointment.objects.filter(pk=made[0].pk).delete()  # loaded here, deleted here
+    with failing("archive_info.json"):
+        assert archive_run().status == "failed"
+    # The February file lost a row behind the old manifest's back, but it is our own file.
+    result = archive_run()
+    assert result.status == "success", [t.error for t in result.tables]
+    kept = {int(r[0]) for r in rows_of("data/appointment/2025-02.csv")}
+    assert kept == {made[1].pk, made[2].pk}
     assert_manifest_truthful()
