@@ -25,11 +25,11 @@ from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meetassist.exceptions import DomainError
 
 from .csvfile import file_md5
-from .lock import run_lock
 from .manifest import (
     ManifestUnreadable,
     manifest_build,
@@ -45,10 +45,12 @@ from .transfer import Listed, Objects, objects
 from .verification import (
     DATA_PREFIX,
     Finding,
+    archive_held,
     layout_table,
     original_table,
     parse_findings,
     scan_or_finding,
+    stored_objects,
 )
 
 
@@ -72,13 +74,9 @@ class RebuildResult:
         return sum(len(e["files"]) for e in self.manifest["tables"].values())
 
 
-def manifest_rebuild(*, by: str, force: bool = False) -> RebuildResult:
+def manifest_rebuild(*, by: str, force: bool = False, wait_seconds: float = 60) -> RebuildResult:
     """Write a fresh manifest from the objects; raises ``RebuildRefused`` (nothing written)."""
-    with run_lock() as held:
-        if not held:
-            raise RebuildRefused(
-                _("An archive run is going on; rebuild the manifest when it has finished.")
-            )
+    with archive_held(wait_seconds):
         return _rebuild(by=by, force=force)
 
 
@@ -109,18 +107,30 @@ def _rebuild(*, by: str, force: bool) -> RebuildResult:
     started = timezone.now()
     store = objects(archive_storage())
     problem, why, previous = _previous(store, force)
-    stored = store.listing(DATA_PREFIX)
+    stored = stored_objects()
+    if not stored:
+        raise RebuildRefused(
+            _(
+                "There are no files under %(prefix)s to rebuild the manifest from; the first "
+                "archive_now writes a new archive."
+            )
+            % {"prefix": DATA_PREFIX}
+        )
     files, refusals, notes = _files(stored)
     if refusals:
         raise RebuildRefused(
-            _("The manifest was not rebuilt (nothing was written): %(n)d problems.")
+            ngettext(
+                "The manifest was not rebuilt (nothing was written): %(n)d problem.",
+                "The manifest was not rebuilt (nothing was written): %(n)d problems.",
+                len(refusals),
+            )
             % {"n": len(refusals)},
             [str(f) for f in refusals],
         )
     now = started.isoformat()
     database_id = str(ArchiveIdentity.current().database_id)
     manifest = _manifest(files, previous, database_id, now)
-    manifest["rebuilt"] = {
+    manifest["rebuilt"] = manifest["last_run"]["rebuilt"] = {
         "at": now,
         "by": by,
         "database_id": database_id,

@@ -20,6 +20,9 @@ teach staff to ignore the result.
 from __future__ import annotations
 
 import posixpath
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -28,14 +31,17 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meetassist.exceptions import DomainError
+
 from .exporter import belongs
+from .lock import run_lock
 from .manifest import ManifestUnreadable, manifest_read
 from .models import ArchiveVerification
 from .object_scan import ObjectScan, object_scan
 from .seed_sources import table_for_file
 from .storage import MANIFEST_KEY, archive_storage
 from .tables import TABLES, TableSpec
-from .transfer import objects
+from .transfer import Listed, objects
 
 DATA_PREFIX = "data/"
 MISSING, UNLISTED, CHANGED, UNPARSABLE, MANIFEST, NOTE = (
@@ -48,6 +54,8 @@ MISSING, UNLISTED, CHANGED, UNPARSABLE, MANIFEST, NOTE = (
 )
 RECORDED_PROBLEMS = 100
 READ_ERRORS = (OSError, BotoCoreError, ClientError)
+WAIT_SECONDS = 600  # for an archive run to finish (the nightly run and the 5-minute one meet)
+_POLL_SECONDS = 2
 
 
 @dataclass(frozen=True)
@@ -131,8 +139,46 @@ def parse_findings(scan: ObjectScan, kind: str = UNPARSABLE) -> list[Finding]:
     return found
 
 
-def archive_verify(*, record: bool = True) -> VerificationReport:
-    """Read every object under ``data/`` and compare it with the manifest; record the result."""
+def stored_objects() -> dict[str, Listed]:
+    """Every object under ``data/``, less the empty "folder" markers S3 consoles create."""
+    listing = objects(archive_storage()).listing(DATA_PREFIX)
+    return {key: listed for key, listed in listing.items() if not key.endswith("/")}
+
+
+@contextmanager
+def archive_held(wait_seconds: float) -> Iterator[None]:
+    """Hold the archive run lock, waiting up to ``wait_seconds`` for a run to finish.
+
+    While a run writes, objects and manifest disagree for a moment (the manifest is written
+    last): reading then would report changes that are none.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with run_lock() as held:
+            if held:
+                yield
+                return
+        if time.monotonic() >= deadline:
+            raise DomainError(
+                _("An archive run is going on (waited %(s)d s); try again when it has finished.")
+                % {"s": wait_seconds}
+            )
+        time.sleep(_POLL_SECONDS)
+
+
+def archive_verify(
+    *, record: bool = True, wait_seconds: float = WAIT_SECONDS
+) -> VerificationReport:
+    """Read every object under ``data/`` and compare it with the manifest; record the result.
+
+    Raises ``DomainError`` (nothing recorded) when an archive run holds the archive longer
+    than ``wait_seconds``.
+    """
+    with archive_held(wait_seconds):
+        return _verify(record)
+
+
+def _verify(record: bool) -> VerificationReport:
     report = VerificationReport(started_at=timezone.now())
     try:
         manifest = manifest_read()
@@ -143,7 +189,7 @@ def archive_verify(*, record: bool = True) -> VerificationReport:
     report.manifest_found = manifest is not None
     entries = _entries(manifest)
     listed = {key: name for name, entry in entries.items() for key in entry["files"]}
-    stored = objects(archive_storage()).listing(DATA_PREFIX)
+    stored = stored_objects()
     if manifest is None and stored:
         report.findings.append(Finding(NOTE, MANIFEST_KEY, _("there is no manifest")))
     highest: dict[str, int] = {}
@@ -190,7 +236,8 @@ def _check(key: str, listed_in: str | None, entries: dict, findings: list) -> Ch
     found = _role_findings(read, role, table, entries)
     findings.extend(found)
     problems = [f for f in found if f.kind != NOTE]
-    return CheckedObject(key, table, problems[0].kind if problems else "ok", read)
+    status = problems[0].kind if problems else NOTE if found else "ok"
+    return CheckedObject(key, table, status, read)
 
 
 def _role_findings(scan: ObjectScan, role: str, table: str | None, entries: dict) -> list:

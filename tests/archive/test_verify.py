@@ -7,6 +7,7 @@ import hashlib
 import io
 import json
 import tempfile
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -28,9 +29,10 @@ from archive.tables import table
 from archive.tasks import verify_archive
 from archive.transfer import objects
 from archive.verification import archive_verify
+from meetassist.exceptions import DomainError
 from tests.factories import AppointmentFactory, FeedbackFactory, ParticipantFactory
 
-from .conftest import assert_manifest_truthful, read_object
+from .conftest import assert_manifest_truthful, lock_held_elsewhere, read_object
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -109,7 +111,7 @@ def test_an_object_cut_short_is_reported_as_changed(archived):
     data = read_object(JAN_FILE)
     put_object(JAN_FILE, data[: data.rindex(b"\n", 0, len(data) - 1) + 1])  # one row less
     message, output = verify_fails()
-    assert "1 problems" in message
+    assert "1 problem." in message
     info = archived["tables"]["appointment"]["files"][JAN_FILE]
     assert f"changed: {JAN_FILE}: the manifest says MD5 {info['checksum']}, 2 rows" in output
     assert ", 1 rows," in output
@@ -125,7 +127,7 @@ def test_an_object_edited_in_place_with_the_same_size_is_reported_as_changed(arc
     message, output = verify_fails()
     assert f"changed: {JAN_FILE}" in output
     assert hashlib.md5(edited).hexdigest() in output
-    assert "1 problems" in message
+    assert "1 problem." in message
 
 
 def test_a_deleted_object_is_reported_as_missing(archived):
@@ -186,6 +188,24 @@ def test_a_single_file_the_manifest_does_not_list_is_what_the_seeder_reads(stora
     put_object("data/Consultant.csv", (BOM + "ConsultantID,Nonsense\n1,x\n").encode())
     _message, output = verify_fails()
     assert "unparsable: data/Consultant.csv:1:2: “Nonsense”: unknown column" in output
+
+
+@pytest.mark.parametrize("storage", ["s3_bucket"], indirect=True)
+def test_an_s3_folder_marker_is_no_object(storage, archived):
+    archive_storage().connection.meta.client.put_object(
+        Bucket=storage, Key="data/appointment/", Body=b""
+    )
+    out, _err = verify()
+    assert "The archive matches its manifest." in out and "data/appointment/ " not in out
+
+
+def test_verification_waits_for_an_archive_run_and_says_so_when_it_lasts(archived):
+    with lock_held_elsewhere() as release:
+        with pytest.raises(DomainError, match="An archive run is going on"):
+            archive_verify(wait_seconds=0)
+        assert verification_last() is None  # nothing half-read was recorded
+        threading.Timer(0.5, release.set).start()
+        assert archive_verify(wait_seconds=10).ok  # the run ends, the verification goes on
 
 
 def test_an_unreadable_manifest_fails_naming_the_problem(archived):
@@ -290,7 +310,9 @@ def test_rebuild_gives_back_the_manifest_before(archived, damage):
     # The archive works again: verified clean, and the next run keeps it truthful.
     assert "The archive matches its manifest." in verify()[0]
     assert archive_run().status == "success"
-    assert files_of(assert_manifest_truthful()) == files_of(archived)
+    after = assert_manifest_truthful()
+    assert files_of(after) == files_of(archived)
+    assert after["rebuilt"] == record and after["history"][1]["rebuilt"] == record
 
 
 def test_rebuild_refuses_a_corrupt_file_and_writes_nothing(archived):
@@ -320,6 +342,12 @@ def test_rebuild_refuses_an_object_of_no_table(archived):
     put_object("data/appointment/old.csv", b"x")
     message, _output = verify_fails("--rebuild-manifest")
     assert "data/appointment/old.csv: not a file of any archived table" in message
+    assert manifest_read() is None
+
+
+def test_rebuild_refuses_an_empty_archive(storage):
+    message, _output = verify_fails("--rebuild-manifest")
+    assert "There are no files under data/" in message
     assert manifest_read() is None
 
 
@@ -367,6 +395,10 @@ def test_the_nightly_verification_is_created_disabled_and_enabled_by_command():
     out = io.StringIO()
     call_command("archive_schedule", "status", "--verify", stdout=out)
     assert "Last verification: none." in out.getvalue()
+    ArchiveVerification.objects.create(result="problems", problem_count=1)
+    out = io.StringIO()
+    call_command("archive_schedule", "status", "--verify", stdout=out)
+    assert "Last verification: problems, " in out.getvalue() and "(1 problem)." in out.getvalue()
     call_command("archive_schedule", "disable", "--verify", stdout=io.StringIO())
     assert PeriodicTask.objects.get(name=VERIFY_SCHEDULE_NAME).enabled is False
     with pytest.raises(CommandError, match="--every is for the periodic archive"):

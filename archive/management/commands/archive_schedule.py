@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive.schedule import (
     schedule_disable,
@@ -76,7 +77,11 @@ class Command(BaseCommand):
                 self.stdout.write(_("Last verification: none."))
             else:
                 self.stdout.write(
-                    _("Last verification: %(result)s, %(when)s (%(n)d problems).")
+                    ngettext(
+                        "Last verification: %(result)s, %(when)s (%(n)d problem).",
+                        "Last verification: %(result)s, %(when)s (%(n)d problems).",
+                        last.problem_count,
+                    )
                     % {
                         "result": last.get_result_display(),
                         "when": last.finished_at.isoformat(),

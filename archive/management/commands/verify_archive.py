@@ -8,6 +8,7 @@ import socket
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from archive.manifest_rebuild import RebuildResult, manifest_rebuild
 from archive.verification import NOTE, VerificationReport, archive_verify
@@ -47,13 +48,20 @@ class Command(BaseCommand):
                 raise CommandError(str(err)) from err
             self._rebuilt(result)
             return
-        report = archive_verify()
+        try:
+            report = archive_verify()
+        except DomainError as err:
+            raise CommandError(str(err)) from err
         if report.manifest_problem:
             raise CommandError(report.manifest_problem)
         self._report(report)
         if not report.ok:
             raise CommandError(
-                _("The archive does not match its manifest: %(n)d problems.")
+                ngettext(
+                    "The archive does not match its manifest: %(n)d problem.",
+                    "The archive does not match its manifest: %(n)d problems.",
+                    len(report.problems),
+                )
                 % {"n": len(report.problems)}
             )
 
