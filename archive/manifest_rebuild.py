@@ -30,6 +30,7 @@ from django.utils.translation import ngettext
 from meetassist.exceptions import DomainError
 
 from .csvfile import file_md5
+from .lock import archive_held
 from .manifest import (
     ManifestUnreadable,
     manifest_build,
@@ -40,18 +41,17 @@ from .manifest import (
 from .models import ArchiveIdentity
 from .object_scan import ObjectScan
 from .storage import MANIFEST_KEY, archive_storage
-from .tables import TABLES
-from .transfer import Listed, Objects, objects
-from .verification import (
+from .stored_files import (
     DATA_PREFIX,
     Finding,
-    archive_held,
     layout_table,
     original_table,
     parse_findings,
     scan_or_finding,
     stored_objects,
 )
+from .tables import TABLES
+from .transfer import Listed, Objects, objects
 
 
 class RebuildRefused(DomainError):

@@ -19,55 +19,36 @@ teach staff to ignore the result.
 
 from __future__ import annotations
 
-import posixpath
-import time
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
-from botocore.exceptions import BotoCoreError, ClientError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetassist.exceptions import DomainError
-
-from .exporter import belongs
-from .lock import run_lock
+from .lock import archive_held
 from .manifest import ManifestUnreadable, manifest_read
 from .models import ArchiveVerification
-from .object_scan import ObjectScan, object_scan
-from .seed_sources import table_for_file
-from .storage import MANIFEST_KEY, archive_storage
-from .tables import TABLES, TableSpec
-from .transfer import Listed, objects
-
-DATA_PREFIX = "data/"
-MISSING, UNLISTED, CHANGED, UNPARSABLE, MANIFEST, NOTE = (
-    "missing",
-    "unlisted",
-    "changed",
-    "unparsable",
-    "manifest",
-    "note",
+from .object_scan import ObjectScan
+from .storage import MANIFEST_KEY
+from .stored_files import (
+    CHANGED,
+    MANIFEST,
+    MISSING,
+    NOTE,
+    UNLISTED,
+    UNPARSABLE,
+    Finding,
+    layout_table,
+    original_table,
+    parse_findings,
+    scan_or_finding,
+    stored_objects,
 )
+from .tables import TABLES, TableSpec
+
 RECORDED_PROBLEMS = 100
-READ_ERRORS = (OSError, BotoCoreError, ClientError)
 WAIT_SECONDS = 600  # for an archive run to finish (the nightly run and the 5-minute one meet)
-_POLL_SECONDS = 2
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str  # missing | unlisted | changed | unparsable | manifest | note
-    key: str
-    detail: str
-
-    def __str__(self) -> str:
-        # A place inside the file (":3:1: …") follows the key directly.
-        separator = "" if self.detail.startswith(":") else ": "
-        return f"{self.kind}: {self.key}{separator}{self.detail}"
 
 
 @dataclass
@@ -107,63 +88,6 @@ class VerificationReport:
     @property
     def bytes_read(self) -> int:
         return sum(o.scan.bytes for o in self.objects if o.scan is not None)
-
-
-def layout_table(key: str) -> TableSpec | None:
-    """The table whose file ``key`` is in our layout, if any."""
-    return next((spec for spec in TABLES if belongs(spec, key)), None)
-
-
-def original_table(key: str) -> TableSpec | None:
-    """The table an original system's single file (``data/Customer.csv``) is named after."""
-    if posixpath.dirname(key) != DATA_PREFIX.rstrip("/"):
-        return None
-    return table_for_file(key)
-
-
-def scan_or_finding(key: str, spec: TableSpec | None) -> ObjectScan | Finding:
-    """The object read in full, or why it could not be read."""
-    try:
-        return object_scan(archive_storage(), key, spec)
-    except FileNotFoundError:
-        return Finding(MISSING, key, _("gone while the archive was being read"))
-    except READ_ERRORS as err:
-        return Finding(UNPARSABLE, key, _("could not be read: %(error)s") % {"error": err})
-
-
-def parse_findings(scan: ObjectScan, kind: str = UNPARSABLE) -> list[Finding]:
-    found = [Finding(kind, scan.key, str(replace(p, file=""))) for p in scan.problems]
-    if scan.more_problems:
-        more = _("and %(n)d more problems") % {"n": scan.more_problems}
-        found.append(Finding(kind, scan.key, more))
-    return found
-
-
-def stored_objects() -> dict[str, Listed]:
-    """Every object under ``data/``, less the empty "folder" markers S3 consoles create."""
-    listing = objects(archive_storage()).listing(DATA_PREFIX)
-    return {key: listed for key, listed in listing.items() if not key.endswith("/")}
-
-
-@contextmanager
-def archive_held(wait_seconds: float) -> Iterator[None]:
-    """Hold the archive run lock, waiting up to ``wait_seconds`` for a run to finish.
-
-    While a run writes, objects and manifest disagree for a moment (the manifest is written
-    last): reading then would report changes that are none.
-    """
-    deadline = time.monotonic() + wait_seconds
-    while True:
-        with run_lock() as held:
-            if held:
-                yield
-                return
-        if time.monotonic() >= deadline:
-            raise DomainError(
-                _("An archive run is going on (waited %(s)d s); try again when it has finished.")
-                % {"s": wait_seconds}
-            )
-        time.sleep(_POLL_SECONDS)
 
 
 def archive_verify(

@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from archive.manifest_rebuild import RebuildResult, manifest_rebuild
-from archive.verification import NOTE, VerificationReport, archive_verify
+from archive.stored_files import NOTE
+from archive.verification import VerificationReport, archive_verify
 from meetassist.exceptions import DomainError
 
 
