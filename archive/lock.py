@@ -10,14 +10,19 @@ import fcntl
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from django.db import connection
+from django.utils.translation import gettext as _
+
+from meetassist.exceptions import DomainError
 
 # A fixed 64-bit advisory lock key derived from a name, so it is stable and documented.
 LOCK_KEY = int.from_bytes(hashlib.sha256(b"meetassist.archive").digest()[:8], "big", signed=True)
+_POLL_SECONDS = 2
 
 
 @contextmanager
@@ -29,6 +34,27 @@ def run_lock() -> Iterator[bool]:
     else:
         with _file_lock() as held:
             yield held
+
+
+@contextmanager
+def archive_held(wait_seconds: float) -> Iterator[None]:
+    """Hold the archive run lock, waiting up to ``wait_seconds`` for a run to finish.
+
+    While a run writes, objects and manifest disagree for a moment (the manifest is written
+    last): reading then would report changes that are none.
+    """
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        with run_lock() as held:
+            if held:
+                yield
+                return
+        if time.monotonic() >= deadline:
+            raise DomainError(
+                _("An archive run is going on (waited %(s)d s); try again when it has finished.")
+                % {"s": wait_seconds}
+            )
+        time.sleep(_POLL_SECONDS)
 
 
 @contextmanager

@@ -148,13 +148,16 @@ def manifest_build(
 ) -> dict[str, Any]:
     entries = {**((previous or {}).get("tables") or {}), **tables}
     history = [last_run, *((previous or {}).get("history") or [])][:HISTORY_LIMIT]
-    return {
+    manifest = {
         "version": MANIFEST_VERSION,
         "database_id": database_id,
         "last_run": last_run,
         "tables": entries,
         "history": history,
     }
+    if (previous or {}).get("rebuilt"):  # who rebuilt it from the objects, and why, stays
+        manifest["rebuilt"] = previous["rebuilt"]
+    return manifest
 
 
 def manifest_write(manifest: dict[str, Any]) -> None:

@@ -33,12 +33,17 @@ class Fate(Protocol):
         """Of these archived rows the database lacks, the ones the archive keeps."""
 
 
-def key_value(field: models.Field, cell: str) -> int | str:
-    """A key cell as the database compares it: numbers as numbers, text by code point."""
+def key_reader(field: models.Field) -> Callable[[str], int | str]:
+    """How ``key_value`` reads this field's cells, decided once (for a loop over rows)."""
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.IntegerField | models.AutoField):
-        return int(cell)
-    return excel_unescape(cell) if is_text(field) else cell
+        return int
+    return excel_unescape if is_text(field) else str
+
+
+def key_value(field: models.Field, cell: str) -> int | str:
+    """A key cell as the database compares it: numbers as numbers, text by code point."""
+    return key_reader(field)(cell)
 
 
 def sort_key(spec: TableSpec) -> Callable[[list[str]], SortKey]:

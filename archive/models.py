@@ -135,3 +135,39 @@ class ArchiveChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.table_name} {self.month or '*'}"
+
+
+class ArchiveVerification(models.Model):
+    """One ``verify_archive`` run: when, its result, its counts and its first problems.
+
+    Written by archive/verification.py (the command and the nightly task); the archive page
+    shows the latest. Only the last ``KEEP`` runs are kept.
+    """
+
+    OK = "ok"
+    PROBLEMS = "problems"
+    RESULTS = [(OK, _("all match")), (PROBLEMS, _("problems"))]
+    KEEP = 60
+
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), default=timezone.now)
+    result = models.CharField(_("result"), max_length=10, choices=RESULTS)
+    objects_read = models.PositiveIntegerField(_("objects read"), default=0)
+    bytes_read = models.PositiveBigIntegerField(_("bytes read"), default=0)
+    missing = models.PositiveIntegerField(_("missing objects"), default=0)
+    unlisted = models.PositiveIntegerField(_("unlisted objects"), default=0)
+    changed = models.PositiveIntegerField(_("changed objects"), default=0)
+    unparsable = models.PositiveIntegerField(_("files that do not parse"), default=0)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    problems = models.JSONField(
+        _("first problems"), default=list, blank=True, help_text=_("At most the first 100.")
+    )
+
+    class Meta:
+        verbose_name = _("archive verification")
+        verbose_name_plural = _("archive verifications")
+        ordering = ["-started_at", "-pk"]
+        get_latest_by = ["started_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.result}"

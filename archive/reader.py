@@ -39,6 +39,49 @@ _ALL_BUT_QUOTES_AND_LINE_FEEDS = bytes(c for c in range(256) if c not in b'"\n')
 csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))  # long notes stay readable
 
 
+def delimiter_of(first_line: str) -> str:
+    """The separator a header line uses: a comma, else a tab or a semicolon (Excel's)."""
+    if "\t" in first_line and "," not in first_line:
+        return "\t"
+    if ";" in first_line and "," not in first_line:
+        return ";"
+    return ","
+
+
+@dataclass
+class HeaderFields:
+    """A header mapped to a table: its fields in file order, the table's fields it lacks
+    (filled by their defaults), and each problem as (line, column, value, reason)."""
+
+    fields: list[models.Field] = field(default_factory=list)
+    missing: list[models.Field] = field(default_factory=list)
+    problems: list[tuple[int, int | None, str | None, str]] = field(default_factory=list)
+
+
+def header_fields(spec: TableSpec, headers: list[str]) -> HeaderFields:
+    """Map a file's header to the table's columns, ours or the original's, case-insensitively."""
+    mapped, seen = HeaderFields(), set()
+    for position, header in enumerate(headers, start=1):
+        found = spec.field_for_header(header)
+        if found is None:
+            known = ", ".join(spec.columns)
+            reason = _("unknown column; known: %(k)s") % {"k": known}
+            mapped.problems.append((1, position, header, reason))
+        elif found.attname in seen:
+            mapped.problems.append((1, position, header, _("the same column twice")))
+        else:
+            seen.add(found.attname)
+            mapped.fields.append(found)
+    for candidate in spec.fields:
+        if candidate.attname in seen:
+            continue
+        if candidate.attname in spec.key_columns or not (candidate.has_default() or candidate.null):
+            mapped.problems.append((1, None, candidate.attname, _("missing required column")))
+        else:
+            mapped.missing.append(candidate)
+    return mapped
+
+
 @dataclass(frozen=True)
 class RowFilter:
     """Keep a row when ``accepts`` says yes to its cell in ``column`` (canonical text).
@@ -203,10 +246,7 @@ class CsvFile:
         if not first.strip():
             self._error(1, None, None, _("empty file: no header row"))
             return
-        if "\t" in first and "," not in first:
-            self.delimiter = "\t"
-        elif ";" in first and "," not in first:
-            self.delimiter = ";"
+        self.delimiter = delimiter_of(first)
         self._eol = "\r\n" if first.endswith("\r\n") else "\r" if first.endswith("\r") else "\n"
         self._reader = csv.reader(self._lines(first), delimiter=self.delimiter)
         self.headers = next(self._reader)
@@ -217,30 +257,11 @@ class CsvFile:
             self._prepare()
 
     def _map_header(self) -> bool:
-        spec, seen, ok = self.spec, {}, True
-        for position, header in enumerate(self.headers, start=1):
-            found = spec.field_for_header(header)
-            if found is None:
-                known = ", ".join(spec.columns)
-                self._error(1, position, header, _("unknown column; known: %(k)s") % {"k": known})
-                ok = False
-            elif found.attname in seen:
-                self._error(1, position, header, _("the same column twice"))
-                ok = False
-            else:
-                seen[found.attname] = found
-                self.fields.append(found)
-        for candidate in spec.fields:
-            if candidate.attname in seen:
-                continue
-            if candidate.attname in spec.key_columns or not (
-                candidate.has_default() or candidate.null
-            ):
-                self._error(1, None, candidate.attname, _("missing required column"))
-                ok = False
-            else:
-                self.missing.append(candidate)
-        return ok
+        mapped = header_fields(self.spec, self.headers)
+        for line, column, value, reason in mapped.problems:
+            self._error(line, column, value, reason)
+        self.fields, self.missing = mapped.fields, mapped.missing
+        return not mapped.problems
 
     def _prepare(self) -> None:
         patterns = [fast_pattern(f) for f in self.fields]

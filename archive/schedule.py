@@ -1,4 +1,5 @@
-"""The periodic archive: the django-celery-beat task "archive-all" (every 5 minutes, off).
+"""The periodic archive: the django-celery-beat task "archive-all" (every 5 minutes, off), and
+the nightly verification "verify-archive" (02:00 in TIME_ZONE, off).
 
 Changes are saved through the model, which tells beat (``PeriodicTasks.changed``); a
 queryset ``.update()`` would be silently ignored by a running beat.
@@ -10,8 +11,9 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.utils.translation import gettext as _
-from django_celery_beat.models import IntervalSchedule, PeriodicTask
+from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
 from meetassist.exceptions import DomainError
 
@@ -20,6 +22,9 @@ from .manifest import ManifestUnreadable, manifest_read
 SCHEDULE_NAME = "archive-all"
 SCHEDULE_TASK = "archive.tasks.archive_all"
 DEFAULT_EVERY_MINUTES = 5
+VERIFY_SCHEDULE_NAME = "verify-archive"
+VERIFY_SCHEDULE_TASK = "archive.tasks.verify_archive"
+VERIFY_HOUR = 2
 
 
 @dataclass(frozen=True)
@@ -95,3 +100,53 @@ def schedule_status() -> ScheduleStatus:
         total_run_count=task.total_run_count,
         manifest_last_run=(manifest or {}).get("last_run"),
     )
+
+
+@dataclass(frozen=True)
+class VerifyScheduleStatus:
+    enabled: bool
+    at: str  # HH:MM
+    timezone: str
+    last_run_at: dt.datetime | None
+
+
+def _verify_task() -> PeriodicTask:
+    """The nightly verification the migration created (re-created, disabled, if deleted)."""
+    task = PeriodicTask.objects.filter(name=VERIFY_SCHEDULE_NAME).select_related("crontab").first()
+    if task is None:
+        crontab, _created = CrontabSchedule.objects.get_or_create(
+            minute="0",
+            hour=str(VERIFY_HOUR),
+            day_of_week="*",
+            day_of_month="*",
+            month_of_year="*",
+            timezone=settings.TIME_ZONE,
+        )
+        task = PeriodicTask.objects.create(
+            name=VERIFY_SCHEDULE_NAME, task=VERIFY_SCHEDULE_TASK, crontab=crontab, enabled=False
+        )
+    return task
+
+
+def verify_schedule_switch(*, enabled: bool) -> PeriodicTask:
+    """Turn the nightly verification on or off (saved through the model: beat notices)."""
+    task = _verify_task()
+    task.enabled = enabled
+    task.save()
+    return task
+
+
+def verify_schedule_status() -> VerifyScheduleStatus:
+    task = _verify_task()
+    crontab = task.crontab
+    zone = str(crontab.timezone) if crontab else settings.TIME_ZONE
+    return VerifyScheduleStatus(task.enabled, _clock(crontab), zone, task.last_run_at)
+
+
+def _clock(crontab: CrontabSchedule | None) -> str:
+    """``02:00`` for a daily time; the cron fields as they are when staff set another."""
+    if crontab is None:
+        return "?"
+    if crontab.hour.isdigit() and crontab.minute.isdigit():
+        return f"{int(crontab.hour):02d}:{int(crontab.minute):02d}"
+    return f"{crontab.minute} {crontab.hour} * * *"

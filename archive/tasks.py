@@ -20,6 +20,20 @@ def archive_all(tables: list[str] | None = None, force: bool = False) -> dict:
     }
 
 
+@shared_task(name="archive.tasks.verify_archive")
+def verify_archive() -> dict:
+    """Read every archived object and compare it with the manifest; the result is recorded."""
+    from .verification import archive_verify
+
+    report = archive_verify()
+    return {
+        "result": "ok" if report.ok else "problems",
+        "objects": len(report.objects),
+        **report.counts(),
+        "problems": [str(f) for f in report.problems[:20]],
+    }
+
+
 # The seeding tasks (archive.tasks.seed_from_s3, archive.tasks.upload_confirm) live in
 # seed_tasks.py until the merge moves them here; importing them registers them by name.
 from .seed_tasks import seed_from_s3, upload_confirm  # noqa: E402, F401

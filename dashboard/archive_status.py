@@ -19,6 +19,7 @@ from django_celery_beat.models import PeriodicTask
 from archive.manifest import ManifestUnreadable, manifest_read
 from archive.models import ArchiveIdentity, SeedLoad
 from archive.schedule import SCHEDULE_NAME, interval_minutes
+from archive.selectors import verification_last
 from archive.tables import TABLES
 from meetassist.celery import app as celery_app
 
@@ -86,6 +87,22 @@ class SeedLoadRow:
 
 
 @dataclass(frozen=True)
+class Verification:
+    """The last ``verify_archive`` run (result: ok or problems)."""
+
+    started_at: dt.datetime
+    finished_at: dt.datetime
+    result: str
+    objects_read: int
+    missing: int
+    unlisted: int
+    changed: int
+    unparsable: int
+    problem_count: int
+    problems: list[str]  # the first few
+
+
+@dataclass(frozen=True)
 class ArchiveStatus:
     storage: str
     manifest_found: bool
@@ -97,6 +114,7 @@ class ArchiveStatus:
     history: list[ArchiveRun]
     schedule: Schedule
     seed_loads: list[SeedLoadRow]
+    verification: Verification | None = None
 
 
 def _run(entry: Any) -> ArchiveRun | None:
@@ -146,6 +164,24 @@ def schedule_read() -> Schedule:
     return Schedule(True, task.enabled, every, task.last_run_at, task.total_run_count)
 
 
+def verification_read(*, problems: int = 10) -> Verification | None:
+    last = verification_last()
+    if last is None:
+        return None
+    return Verification(
+        started_at=last.started_at,
+        finished_at=last.finished_at,
+        result=last.result,
+        objects_read=last.objects_read,
+        missing=last.missing,
+        unlisted=last.unlisted,
+        changed=last.changed,
+        unparsable=last.unparsable,
+        problem_count=last.problem_count,
+        problems=[str(p) for p in last.problems[:problems]],
+    )
+
+
 def archive_status(*, history: int = 10, seed_loads: int = 10) -> ArchiveStatus:
     """Everything the archive page shows, tables in the registry's order."""
     error = None
@@ -173,6 +209,7 @@ def archive_status(*, history: int = 10, seed_loads: int = 10) -> ArchiveStatus:
             SeedLoadRow(s.table, s.full, s.window_start, s.window_end, s.loaded_at, s.source)
             for s in loads
         ],
+        verification=verification_read(),
     )
 
 

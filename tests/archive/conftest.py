@@ -159,3 +159,30 @@ def in_thread(work):
     thread.start()
     thread.join()
     return found[0]
+
+
+@contextmanager
+def lock_held_elsewhere() -> Iterator[threading.Event]:
+    """Another connection holds the archive run lock (as a run would) until the yielded
+    event is set, or the block ends."""
+    from archive.lock import run_lock
+
+    holding, release = threading.Event(), threading.Event()
+
+    def hold():
+        try:
+            with run_lock() as held:
+                assert held
+                holding.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold)
+    thread.start()
+    holding.wait(10)
+    try:
+        yield release
+    finally:
+        release.set()
+        thread.join()

@@ -4,18 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from archive.lock import run_lock
 from archive.models import ArchiveIdentity
 from tests.factories import AppointmentFactory
 
-from .conftest import failing
+from .conftest import failing, lock_held_elsewhere
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -69,28 +67,8 @@ def test_refusal_says_what_to_do(archive_dir, rows):
 
 
 def test_a_second_run_is_refused_while_one_holds_the_lock(archive_dir, rows):
-    from django.db import connection
-
-    holding, release = threading.Event(), threading.Event()
-
-    def hold():
-        try:
-            with run_lock() as held:
-                assert held
-                holding.set()
-                release.wait(10)
-        finally:
-            connection.close()
-
-    thread = threading.Thread(target=hold)
-    thread.start()
-    holding.wait(10)
-    try:
-        with pytest.raises(CommandError, match="already running"):
-            _archive_now()
-    finally:
-        release.set()
-        thread.join()
+    with lock_held_elsewhere(), pytest.raises(CommandError, match="already running"):
+        _archive_now()
     assert "Run success" in _archive_now()
 
 

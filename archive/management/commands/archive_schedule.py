@@ -1,11 +1,20 @@
-"""``manage.py archive_schedule enable|disable|status [--every MINUTES]``: the periodic archive."""
+"""``manage.py archive_schedule enable|disable|status [--every MINUTES] [--verify]``: the periodic
+archive, or with ``--verify`` the nightly verification."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from archive.schedule import schedule_disable, schedule_enable, schedule_status
+from archive.schedule import (
+    schedule_disable,
+    schedule_enable,
+    schedule_status,
+    verify_schedule_status,
+    verify_schedule_switch,
+)
+from archive.selectors import verification_last
 from meetassist.exceptions import DomainError
 
 
@@ -17,8 +26,16 @@ class Command(BaseCommand):
         parser.add_argument(
             "--every", type=int, metavar="MINUTES", help=_("Interval in minutes (enable).")
         )
+        parser.add_argument(
+            "--verify",
+            action="store_true",
+            help=_("The nightly verify_archive (02:00) instead of the periodic archive."),
+        )
 
-    def handle(self, *args, action: str, every: int | None, **options) -> None:
+    def handle(self, *args, action: str, every: int | None, verify: bool, **options) -> None:
+        if verify:
+            self._verify(action, every)
+            return
         try:
             if action == "enable":
                 schedule_enable(every_minutes=every)
@@ -46,3 +63,36 @@ class Command(BaseCommand):
                 )
             else:
                 self.stdout.write(_("Manifest's last run: none."))
+            self._verify_line()
+
+    def _verify(self, action: str, every: int | None) -> None:
+        if every is not None:
+            raise CommandError(_("--every is for the periodic archive, not --verify."))
+        if action != "status":
+            verify_schedule_switch(enabled=action == "enable")
+        self._verify_line()
+        if action == "status":
+            last = verification_last()
+            if last is None:
+                self.stdout.write(_("Last verification: none."))
+            else:
+                self.stdout.write(
+                    ngettext(
+                        "Last verification: %(result)s, %(when)s (%(n)d problem).",
+                        "Last verification: %(result)s, %(when)s (%(n)d problems).",
+                        last.problem_count,
+                    )
+                    % {
+                        "result": last.get_result_display(),
+                        "when": last.finished_at.isoformat(),
+                        "n": last.problem_count,
+                    }
+                )
+
+    def _verify_line(self) -> None:
+        status = verify_schedule_status()
+        state = _("enabled") if status.enabled else _("disabled")
+        self.stdout.write(
+            _("Nightly verification: %(state)s, at %(at)s (%(zone)s).")
+            % {"state": state, "at": status.at, "zone": status.timezone}
+        )

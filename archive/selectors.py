@@ -1,0 +1,10 @@
+"""Reads of the archive app for other apps (the dashboard): what the archive last reported."""
+
+from __future__ import annotations
+
+from .models import ArchiveVerification
+
+
+def verification_last() -> ArchiveVerification | None:
+    """The latest ``verify_archive`` run, or None when none has run."""
+    return ArchiveVerification.objects.order_by("-started_at", "-pk").first()
