@@ -29,7 +29,15 @@ UPLOAD_PERMISSION = "archive.add_seedload"
 
 @admin.register(SeedLoad)
 class SeedLoadAdmin(admin.ModelAdmin):
-    list_display = ("table", "full", "window_start", "window_end", "loaded_at", "source")
+    list_display = (
+        "table",
+        "full",
+        "window_start",
+        "window_end",
+        "loaded_at",
+        "source",
+        "unverified",
+    )
     list_filter = ("table", "full")
     change_list_template = "admin/archive/seedload/change_list.html"
 

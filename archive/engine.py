@@ -3,7 +3,9 @@
 Tables load in foreign-key order inside one transaction. Bad rows are collected (up to a
 limit) while every file is still read to the end, so one run reports every problem it can;
 after the first error nothing more is written, and the transaction is rolled back. A dry
-run does all the work, including the database's own checks, and then rolls back.
+run does all the work, including the database's own checks, and then rolls back. A file
+the manifest lists is checked as it is read (seed_verify.py): one that changed since it was
+archived is an error, unless the run accepts changed files (then the result names it).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from .errors import MAX_ERRORS, ErrorLog, LoadError, TooManyErrors
 from .loading import TableCounts, ValidatingSink, loader_for
 from .reader import CsvFile, RowFilter
 from .seed_sources import Source, Window
+from .seed_verify import ChangedFile, Digest, missing_error
 from .tables import TABLES, TableSpec
 
 
@@ -62,6 +65,11 @@ class LoadResult:
                     "n": len(counts.files),
                 }
             )
+            for changed in counts.changed:
+                out.append(
+                    _("%(t)s: loaded although changed since archived: %(f)s")
+                    % {"t": counts.table, "f": changed}
+                )
         if self.dry_run:
             out.append(_("Dry run: nothing was written."))
         return out
@@ -80,8 +88,13 @@ def run_load(
     progress: ProgressCallback | None = None,
     max_errors: int = MAX_ERRORS,
     after: Callable[[list[TableCounts]], None] | None = None,
+    accept_changed_files: bool = False,
 ) -> LoadResult:
-    """Load the planned files in one transaction; ``after`` runs inside it on success."""
+    """Load the planned files in one transaction; ``after`` runs inside it on success.
+
+    ``accept_changed_files``: a file that differs from its manifest entry is loaded and
+    listed in its table's ``changed`` instead of failing the run.
+    """
     errors = ErrorLog(max_errors)
     results: list[TableCounts] = []
     names = {spec.name for spec in specs}
@@ -97,6 +110,7 @@ def run_load(
                     continue
                 row_filter, collect = _filters(spec, window, names, kept_keys)
                 active = ValidatingSink() if errors else loader
+                on_changed = counts.changed.append if accept_changed_files else _refuse(errors)
                 files = _open(
                     spec,
                     sources,
@@ -104,6 +118,7 @@ def run_load(
                     (row_filter, collect),
                     progress,
                     kept_keys,
+                    on_changed,
                     exact=not active.checks_types,
                 )
                 expected = sum(s.size or 0 for s in sources)
@@ -132,22 +147,42 @@ def _open(
     filters: tuple[RowFilter | None, str | None],
     progress: ProgressCallback | None,
     kept_keys: dict[str, set[str]],
+    on_changed: Callable[[ChangedFile], None],
     *,
     exact: bool,
 ) -> Iterator[CsvFile]:
-    """Open the files one after another (each starts downloading only when its turn comes)."""
+    """Open the files one after another (each starts downloading only when its turn comes).
+
+    A file the manifest lists is hashed on its way to the parser and checked once the
+    loader is done with it (it asks for the next file only after reading this one whole).
+    """
     row_filter, collect = filters
     for source in sources:
         on_bytes = _counter(spec.name, source, progress) if progress else None
-        csv_file = CsvFile(
-            spec, source.name, source.open(), errors, row_filter, collect, on_bytes, exact
-        )
+        try:
+            chunks = source.open()
+        except FileNotFoundError:
+            errors.add(missing_error(source.name, listed=source.expected is not None))
+            continue
+        digest = Digest(chunks) if source.expected is not None else None
+        if digest is not None:
+            chunks = digest.chunks()
+        csv_file = CsvFile(spec, source.name, chunks, errors, row_filter, collect, on_bytes, exact)
         try:
             yield csv_file
         finally:
             csv_file.close()
+        # Not read whole only when reading it failed, which is an error of its own.
+        if digest is not None and digest.complete:
+            changed = digest.changed(source.name, source.expected, csv_file.stats.records)
+            if changed is not None:
+                on_changed(changed)
         if collect:
             kept_keys.setdefault(spec.name, set()).update(csv_file.collected)
+
+
+def _refuse(errors: ErrorLog) -> Callable[[ChangedFile], None]:
+    return lambda changed: errors.add(changed.error())
 
 
 def _counter(table: str, source: Source, progress: ProgressCallback) -> Callable[[int], None]:

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from .errors import LoadError, RowError
 from .reader import CsvFile
+from .seed_verify import ChangedFile
 from .tables import TableSpec
 
 
@@ -26,6 +27,7 @@ class TableCounts:
     outside: int = 0  # rows outside the window, not loaded
     fixed: int = 0  # cells repaired on reading (phone numbers)
     files: list[str] = field(default_factory=list)
+    changed: list[ChangedFile] = field(default_factory=list)  # loaded though not as archived
 
     @property
     def rows(self) -> int:

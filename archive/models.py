@@ -70,6 +70,15 @@ class SeedLoad(models.Model):
     manifest_finished_at = models.CharField(
         _("manifest last run"), max_length=40, blank=True, default=""
     )
+    unverified = models.JSONField(
+        _("unverified files"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Archive files loaded although their checksum or record count differed from "
+            "the manifest (seed_from_s3 --accept-changed-files)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("seed load")

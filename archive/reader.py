@@ -102,6 +102,11 @@ class FileStats:
     existing: int = 0  # rows skipped because the table holds their key (rows kept)
     fixed: int = 0
 
+    @property
+    def records(self) -> int:
+        """Every data record read: kept, outside the window, or skipped as already held."""
+        return self.rows + self.outside + self.existing
+
 
 @dataclass(eq=False)
 class CsvFile:

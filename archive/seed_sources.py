@@ -2,7 +2,8 @@
 
 DESIGN.md, "Storage layout": when the manifest lists a table, its files are the table's
 archive copy; otherwise the original system's ``data/<Table>.csv`` is, matched to the table
-by file name case-insensitively. A ``data/*.csv`` named after no table is an error.
+by file name case-insensitively. A ``data/*.csv`` named after no table is an error. With
+no manifest but files in our monthly layout, the archive has lost its manifest: refused.
 """
 
 from __future__ import annotations
@@ -16,10 +17,14 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from meetassist.exceptions import DomainError
+
 from .errors import LoadError, RowError
-from .storage import archive_storage
+from .seed_verify import Expected, expected_of
+from .storage import MANIFEST_KEY, archive_storage
 from .streams import storage_chunks
 from .tables import TABLES, TableSpec
+from .transfer import objects
 
 _MONTH_FILE = re.compile(r"(\d{4}-\d\d)\.csv")
 
@@ -53,11 +58,16 @@ class Window:
 
 @dataclass(frozen=True)
 class Source:
-    """One file to read: its name (as errors show it), size if known, and how to open it."""
+    """One file to read: its name (as errors show it), size if known, and how to open it.
+
+    ``expected``: what the manifest records of it (checked as it is read); None for a file
+    no manifest lists (the original system's single files, uploads).
+    """
 
     name: str
     size: int | None
     open: Callable[[], Iterator[bytes]]
+    expected: Expected | None = None
 
 
 def table_for_file(path: str) -> TableSpec | None:
@@ -86,6 +96,8 @@ def archive_sources(
     specs: list[TableSpec], manifest: dict[str, Any] | None, window: Window | None
 ) -> dict[str, list[Source]]:
     """The files to read for each table, in the order to read them."""
+    if manifest is None:
+        _refuse_lost_manifest()
     listed = (manifest or {}).get("tables") or {}
     plan: dict[str, list[Source]] = {}
     singles: dict[str, Source] | None = None
@@ -108,8 +120,32 @@ def _manifest_files(spec: TableSpec, files: dict, window: Window | None) -> list
         if months is not None and month and month.group(1) not in months:
             continue
         info = files[key] if isinstance(files[key], dict) else {}
-        sources.append(Source(key, info.get("bytes"), _opener(key)))
+        sources.append(Source(key, info.get("bytes"), _opener(key), expected_of(info)))
     return sources
+
+
+def _refuse_lost_manifest() -> None:
+    """No manifest, yet files in our monthly layout (``data/<table>/<YYYY-MM>.csv``): the
+    archive lost its manifest, and its files could be neither checked nor told apart."""
+    windowed = {spec.name for spec in TABLES if spec.windowed}
+    found = sorted(
+        key
+        for key in objects(archive_storage()).listing("data/")
+        if key.count("/") == 2
+        and posixpath.basename(posixpath.dirname(key)) in windowed
+        and _MONTH_FILE.fullmatch(posixpath.basename(key))
+    )
+    if found:
+        raise DomainError(
+            _(
+                "The archive has no manifest (%(manifest)s), yet it holds %(count)d monthly "
+                "data files, such as %(example)s: it has lost its manifest. Nothing was "
+                "loaded. To recover, rebuild the manifest from the archived files "
+                "(manage.py verify_archive --rebuild-manifest) or restore an earlier "
+                "version of it, then seed again."
+            )
+            % {"manifest": MANIFEST_KEY, "count": len(found), "example": found[0]}
+        )
 
 
 def _single_files() -> dict[str, Source]:

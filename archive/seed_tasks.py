@@ -22,6 +22,7 @@ def seed_from_s3(
     tables: list[str] | None = None,
     overwrite: bool = False,
     dry_run: bool = False,
+    accept_changed_files: bool = False,
 ) -> list[str]:
     """Seed this database from the archive; returns the summary lines."""
     from archive.seeding import seed_run
@@ -33,6 +34,7 @@ def seed_from_s3(
         tables=tables,
         overwrite=overwrite,
         dry_run=dry_run,
+        accept_changed_files=accept_changed_files,
     )
     return result.lines()
 

@@ -5,6 +5,11 @@ Reference tables load in full, windowed tables only the rows whose date lies in
 database lacks are inserted; rows it holds are kept (a live database is newer than its
 archive) unless ``overwrite``. Nothing is ever deleted. The run records what it loaded and
 adopts the archive's ``database_id`` (DESIGN.md, "The archive never loses a row").
+
+Every file the manifest lists is checked against its MD5 and record count as it is read;
+one that changed since it was archived fails the run, unless ``accept_changed_files``
+(then the load record lists it as unverified). An unreadable manifest, or a lost one
+while monthly files remain, is refused before anything is read.
 """
 
 from __future__ import annotations
@@ -54,11 +59,12 @@ def seed_run(
     overwrite: bool = False,
     dry_run: bool = False,
     progress: ProgressCallback | None = None,
+    accept_changed_files: bool = False,
 ) -> SeedResult:
     """Load the archive into this database, all or nothing; see the module docstring."""
     specs = registry_tables(tables)
     window = None if full else _window(date, window_days)
-    manifest = manifest_read()
+    manifest = manifest_read()  # ManifestUnreadable: refused, nothing is loaded
     plan = archive_sources(specs, manifest, window)
     if not any(plan.values()):
         # A new deployment's empty archive: nothing to load is not a failure.
@@ -73,6 +79,7 @@ def seed_run(
         dry_run=dry_run,
         progress=progress,
         after=partial(_record, specs, window, manifest),
+        accept_changed_files=accept_changed_files,
     )
     database_id = _manifest_id(manifest)
     adopted = str(database_id) if database_id else None
@@ -108,7 +115,7 @@ def _record(
         if not counts.files:
             continue
         full = window is None or not spec.windowed
-        SeedLoad.objects.update_or_create(
+        load, _created = SeedLoad.objects.update_or_create(
             table=spec.name,
             full=full,
             window_start=None if full else window.start,
@@ -120,6 +127,11 @@ def _record(
                 "manifest_finished_at": finished_at,
             },
         )
+        if counts.changed:
+            # Kept across later loads of the same window: the rows loaded stay.
+            unverified = set(load.unverified) | {c.key for c in counts.changed}
+            load.unverified = sorted(unverified)
+            load.save(update_fields=["unverified"])
     sequences_past_archive(manifest)
     if database_id is not None:
         identity = ArchiveIdentity.current()

@@ -18,13 +18,15 @@ and measures, in a throw-away database ``ma_seed_bench`` on PostgreSQL at 127.0.
 
 ``--only`` runs just the named seeds (the limits are always measured; ``kept`` and
 ``overwrite`` load ``full`` first; ``original`` is the old loader). Not collected by
-pytest; prints ratios to the limit against the issue's targets.
+pytest; prints ratios to the limit against the issue's targets. The database is
+``ma_seed_bench`` unless SEED_BENCH_DATABASE names another (parallel runs on one server).
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import json
 import os
 import resource
@@ -38,7 +40,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATABASE = "ma_seed_bench"
+DATABASE = os.environ.get("SEED_BENCH_DATABASE", "ma_seed_bench")
 SERVER = "postgres://postgres@127.0.0.1:5432"
 FIRST_DAY = dt.date(2020, 1, 1)
 PER_DAY = 457  # 1M rows over six years: about 14,000 a month
@@ -72,8 +74,9 @@ def write_original(path: Path, rows: int, version: int = 1) -> None:
             writer.writerow(appointment(i, version)[1])
 
 
-def write_monthly(folder: Path, rows: int) -> dict[str, Path]:
-    """The archive's own layout: our column names, UTC timestamps, one file per month."""
+def write_monthly(folder: Path, rows: int) -> dict[str, tuple[Path, int]]:
+    """The archive's own layout: our column names, UTC timestamps, one file per month;
+    each file's path and records, by key."""
     from zoneinfo import ZoneInfo
 
     hanoi = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -91,10 +94,12 @@ def write_monthly(folder: Path, rows: int) -> dict[str, Path]:
             if handle:
                 handle.close()
             month = f"{day:%Y-%m}"
-            files[f"data/appointment/{month}.csv"] = path = folder / f"{month}.csv"
+            key, path = f"data/appointment/{month}.csv", folder / f"{month}.csv"
+            files[key] = (path, 0)
             handle = path.open("w", encoding="utf-8-sig", newline="")
             writer = csv.writer(handle)
             writer.writerow(columns)
+        files[key] = (path, files[key][1] + 1)
         writer.writerow(
             [r[0], r[3], r[4], r[5], r[6], r[7], r[8], utc(r[9]), utc(r[10]), r[1], r[2]]
         )
@@ -301,9 +306,14 @@ def main() -> None:  # noqa: C901 — a linear script
         if wanted("window_monthly", "full_monthly"):
             monthly = write_monthly(work, rows)
             manifest_files = {}
-            for key, path in monthly.items():
+            for key, (path, records) in monthly.items():
                 s3.upload_file(str(path), bucket, key)
-                manifest_files[key] = {"checksum": "", "records": 0, "bytes": path.stat().st_size}
+                checksum = hashlib.md5(path.read_bytes(), usedforsecurity=False).hexdigest()
+                manifest_files[key] = {
+                    "checksum": checksum,  # the seeder checks every file it reads
+                    "records": records,
+                    "bytes": path.stat().st_size,
+                }
             manifest = {
                 "version": 1,
                 "database_id": str(uuid.uuid4()),

@@ -21,6 +21,7 @@ from tests.archive.archive_files import (
     csv_text,
     export_archive,
     put,
+    put_as_archived,
     snapshot,
     wipe,
 )
@@ -271,7 +272,7 @@ def _march_row_again_in_april() -> str:
     with archive_storage().open("data/appointment/2025-03.csv") as handle:
         text = handle.read().decode("utf-8-sig")
     header, first = text.splitlines(keepends=True)[:2]
-    put("data/appointment/2025-04.csv", header + first)
+    put_as_archived("data/appointment/2025-04.csv", header + first)
     return first.split(",")[0]
 
 
@@ -378,7 +379,7 @@ def test_a_rewrite_keeps_the_values_of_columns_a_later_file_lacks(archived, rewr
     with storage.open("data/appointment/2025-04.csv") as handle:
         rows = list(csv.reader(io.StringIO(handle.read().decode("utf-8-sig"))))
     at = rows[0].index("description")
-    put("data/appointment/2025-04.csv", csv_text(*_without(rows, at)))
+    put_as_archived("data/appointment/2025-04.csv", csv_text(*_without(rows, at)))
     result = seed_run(full=True, overwrite=True)
     descriptions = dict(m.Appointment.objects.values_list("date", "description"))
     assert descriptions.pop(dt.date(2025, 4, 20)) == "sửa tay"

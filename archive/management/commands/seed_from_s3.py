@@ -29,6 +29,12 @@ class Command(BaseCommand):
         parser.add_argument("--table", action="append", dest="tables", metavar="T")
         parser.add_argument("--overwrite", action="store_true", help="replace existing rows")
         parser.add_argument("--dry-run", action="store_true", help="validate, write nothing")
+        parser.add_argument(
+            "--accept-changed-files",
+            action="store_true",
+            help="load files whose checksum or record count differs from the manifest "
+            "(the load record lists them as unverified)",
+        )
 
     def handle(self, *args, **options) -> None:
         from archive.progress import TerminalProgress
@@ -44,6 +50,7 @@ class Command(BaseCommand):
                     overwrite=options["overwrite"],
                     dry_run=options["dry_run"],
                     progress=progress,
+                    accept_changed_files=options["accept_changed_files"],
                 )
             except DomainError as err:
                 raise CommandError(str(err)) from err
