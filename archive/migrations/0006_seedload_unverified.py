@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archive', '0004_archive_schedule'),
+        ('archive', '0005_archive_verification'),
     ]
 
     operations = [
