@@ -102,6 +102,11 @@ def s3_endpoint() -> Iterator[str]:
 @pytest.fixture
 def s3_bucket(s3_endpoint: str, settings) -> str:
     """A fresh bucket, made the archive storage for this test."""
+    return use_bucket(settings, s3_endpoint)
+
+
+def use_bucket(settings, s3_endpoint: str) -> str:
+    """Create a fresh bucket on ``s3_endpoint`` and make it the archive storage."""
     import boto3
 
     name = f"archive-{uuid.uuid4().hex[:12]}"
@@ -133,6 +138,11 @@ def archive_dir(tmp_path, settings):
     """A fresh local archive folder (the embedded default's storage) for this test."""
     folder = tmp_path / "archive"
     folder.mkdir()
+    return use_folder(settings, folder)
+
+
+def use_folder(settings, folder):
+    """Make the existing folder ``folder`` the archive storage."""
     settings.ARCHIVE_BUCKET = ""
     settings.ARCHIVE_DIR = folder
     settings.STORAGES = {

@@ -119,20 +119,33 @@ def fake_seed() -> Callable:
 def failing(key_part: str, status: int = 403, times: int | None = None) -> Iterator[list]:
     """Answer S3 writes to keys containing ``key_part`` with an error (a botocore hook at
     the HTTP boundary); yields the URLs it saw."""
-    client = archive_storage().connection.meta.client
     seen: list[str] = []
 
-    def reply(request, **kwargs):
+    def fails(request) -> bool:
         if key_part in request.url and request.method in ("PUT", "POST"):
             seen.append(request.url)
-            if times is None or len(seen) <= times:
-                body = b"<Error><Code>Injected</Code><Message>test</Message></Error>"
-                return AWSResponse(request.url, status, {}, _Raw(body))
+            return times is None or len(seen) <= times
+        return False
+
+    with s3_errors(fails, status):
+        yield seen
+
+
+@contextmanager
+def s3_errors(fails: Callable[..., bool], status: int = 403) -> Iterator[None]:
+    """Answer the archive storage's S3 requests for which ``fails(request)`` is true with an
+    error, before they leave (botocore's ``before-send``, on every thread sharing the client)."""
+    client = archive_storage().connection.meta.client
+
+    def reply(request, **kwargs):
+        if fails(request):
+            body = b"<Error><Code>Injected</Code><Message>test</Message></Error>"
+            return AWSResponse(request.url, status, {}, _Raw(body))
         return None
 
     client.meta.events.register_first("before-send.s3", reply)
     try:
-        yield seen
+        yield
     finally:
         client.meta.events.unregister("before-send.s3", reply)
 

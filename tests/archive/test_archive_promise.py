@@ -1,0 +1,755 @@
+"""The archive keeps its promise whatever staff, seeds, crashes and other databases do.
+
+A Hypothesis state machine (issue 11, DESIGN.md "The archive never loses a row", "Keys",
+"Guarantees") drives random sequences of staff writes through appointments/services.py and
+the ORM, windowed, full and ``--table`` seeds, archive runs, runs whose storage dies after
+N requests, a second database replacing this one (seeding, or creating its own rows and
+taking over) and a corrupted manifest. promise_model.py says what the archive may hold;
+after every run the archive is read and checked against it.
+
+Profile: ``ARCHIVE_PROMISE_EXAMPLES`` examples of ``ARCHIVE_PROMISE_STEPS`` steps
+(derandomized unless ``ARCHIVE_PROMISE_RANDOM=1``; a failure is shrunk only with
+``ARCHIVE_PROMISE_SHRINK=1``, which takes minutes). benchmarks/archive_promise.py runs a
+long random profile. ``ARCHIVE_PROMISE_TOLERATE=keys,collision,refuse`` lets the machine go
+on past known failures of those kinds to look for others.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import os
+import tempfile
+import uuid
+from collections import Counter
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, connection, transaction
+from django.utils import translation
+from hypothesis import HealthCheck, Phase, Verbosity, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import (
+    RuleBasedStateMachine,
+    initialize,
+    precondition,
+    rule,
+    run_state_machine_as_test,
+)
+
+from appointments import models as m
+from appointments import services
+from archive.manifest import manifest_read
+from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
+from archive.ownership import Ownership, ownership
+from archive.pg_export import quote
+from archive.seeding import seed_run
+from archive.services import archive_run
+from archive.storage import MANIFEST_KEY, archive_storage
+from archive.tables import table, tables
+from meetassist.exceptions import DomainError
+from tests.conftest import use_bucket, use_folder
+
+from .conftest import assert_manifest_truthful, failing, read_object, rows_of
+from .promise_model import (
+    KEEP,
+    MAY_GO,
+    MUST_GO,
+    Key,
+    Row,
+    cell,
+    database_rows,
+    either,
+    fingerprint,
+    mismatches,
+    narrowed,
+    observe,
+    settle,
+    storage_dying_after,
+)
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+EXAMPLES = int(os.environ.get("ARCHIVE_PROMISE_EXAMPLES", "15"))
+STEPS = int(os.environ.get("ARCHIVE_PROMISE_STEPS", "25"))
+RANDOM = os.environ.get("ARCHIVE_PROMISE_RANDOM") == "1"
+SHRINK = os.environ.get("ARCHIVE_PROMISE_SHRINK") == "1"  # minutes per failure: opt in
+TOLERATE = set(filter(None, os.environ.get("ARCHIVE_PROMISE_TOLERATE", "").split(",")))
+PROFILE = settings(
+    max_examples=EXAMPLES,
+    stateful_step_count=STEPS,
+    deadline=None,
+    derandomize=not RANDOM,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+    verbosity=Verbosity.verbose if os.environ.get("ARCHIVE_PROMISE_VERBOSE") else Verbosity.normal,
+    phases=[Phase.explicit, Phase.generate, *([Phase.shrink] if SHRINK else [])],
+)
+
+# Three months, so windows and months overlap; a few hours, so slots and times collide.
+FIRST, LAST = dt.date(2025, 1, 1), dt.date(2025, 3, 31)
+DAYS = st.integers(0, (LAST - FIRST).days).map(lambda n: FIRST + dt.timedelta(days=n))
+HOURS = st.sampled_from([9, 10, 11])
+CHOICE = st.integers(0, 10_000)
+HISTORY = [dt.date(2025, 1, 10), dt.date(2025, 1, 25), dt.date(2025, 2, 10), dt.date(2025, 3, 20)]
+NAMES = [spec.name for spec in tables()]
+KNOWN = (
+    "issue 11 bugs being fixed in parallel: sequences reset below the archive's max_key "
+    "after a seed, the merge replacing archived rows with rows this database created, and "
+    "runs and seeds on an archive whose manifest is missing"
+)
+
+
+@dataclass
+class Env:
+    """What each example needs from the test's fixtures: a fresh archive storage."""
+
+    settings: object
+    tmp: Path
+    s3_endpoint: str | None = None
+
+    def fresh_storage(self) -> None:
+        if self.s3_endpoint:
+            use_bucket(self.settings, self.s3_endpoint)
+        else:
+            use_folder(self.settings, Path(tempfile.mkdtemp(dir=self.tmp)))
+
+
+def wipe_database() -> None:
+    """A new, empty database: no rows, sequences from 1, no archive bookkeeping."""
+    specs = list(reversed(tables()))
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            names = ", ".join(quote(s.model._meta.db_table) for s in specs)
+            cursor.execute(f"TRUNCATE {names} RESTART IDENTITY CASCADE")
+        else:
+            for spec in specs:
+                spec.model.objects.all().delete()
+            placeholders = ", ".join("%s" for _ in specs)
+            cursor.execute(
+                f"DELETE FROM sqlite_sequence WHERE name IN ({placeholders})",
+                [s.model._meta.db_table for s in specs],
+            )
+    for model in (SeedLoad, ArchiveOrigin, ArchiveIdentity, ArchiveChange):
+        model.objects.all().delete()
+
+
+def put_bytes(key: str, data: bytes) -> None:
+    storage = archive_storage()
+    if storage.exists(key):
+        storage.delete(key)
+    storage.save(key, ContentFile(data))
+
+
+def nth(queryset, choice: int):
+    rows = list(queryset.order_by("pk"))
+    return rows[choice % len(rows)] if rows else None
+
+
+class PromiseViolated(AssertionError):
+    pass
+
+
+STATS: Counter[str] = Counter()  # what the machine did, for the profile's report
+
+
+def event(what: str) -> None:
+    STATS[what] += 1
+
+
+class ArchivePromise(RuleBasedStateMachine):
+    env: Env  # set by the test before it runs the machine
+
+    # -- the model ----------------------------------------------------------------------
+
+    def _new_database(self) -> None:
+        self.held: dict[str, dict[Key, int]] = {n: {} for n in NAMES}  # key → ident
+        self.deleted: dict[str, set[int]] = {n: set() for n in NAMES}
+        self.cascaded: set[Key] = set()  # appointments this database held and deleted
+        self.created: set[int] = set()
+        self.knows: set[str] = set()  # tables whose new keys must miss the archive's
+        self.partial = False  # a --table seed happened (its parents may be missing)
+
+    def violated(self, kind: str, message: str) -> None:
+        if kind not in TOLERATE:
+            raise PromiseViolated(f"[{kind}] {message}")
+        event(f"tolerated: {kind}")
+
+    def _account(self, before: dict, after: dict, *, loaded: bool = False) -> None:
+        """Bring the model's view of the database up to date after a write or a seed."""
+        for name in NAMES:
+            for key in before[name].keys() - after[name].keys():
+                self.deleted[name].add(self.held[name].pop(key))
+                if name == "appointment":
+                    self.cascaded.add(key)
+            for key in sorted(after[name].keys() - before[name].keys()):
+                archived = [r for r in self.expected[name].get(key, ()) if r is not None]
+                if loaded:
+                    found = [r for r in archived if r.cells == after[name][key]]
+                    if not found:
+                        self.violated(
+                            "seed",
+                            f"the seed loaded {name} {key} as {after[name][key]}, which the "
+                            f"archive does not hold (it holds {[r.cells for r in archived]})",
+                        )
+                        found = [Row(next(self.idents), after[name][key])]
+                    self.held[name][key] = found[0].ident
+                    self.deleted[name].discard(found[0].ident)
+                    continue
+                if name in self.knows and archived:
+                    self.violated(
+                        "keys",
+                        f"a {name} created here took key {key}, which the archive holds "
+                        f"for another row ({archived[0].cells}); DESIGN.md 'Keys'",
+                    )
+                ident = next(self.idents)
+                self.held[name][key] = ident
+                self.created.add(ident)
+
+    def _write(self, work) -> None:
+        before = database_rows()
+        try:
+            with transaction.atomic():
+                work()
+        except (DomainError, IntegrityError):
+            pass  # refused by a business rule or a constraint: nothing changed
+        self._account(before, database_rows())
+
+    # -- examples start with a first database that archives its business ---------------
+
+    @initialize(days=st.lists(DAYS, max_size=4))
+    def first_database(self, days: list[dt.date]) -> None:
+        """A database with history across the three months archives it, for the first time."""
+        translation.activate("en")
+        self.env.fresh_storage()
+        wipe_database()
+        self.idents = itertools.count(1)
+        self.expected: dict[str, dict] = {n: {} for n in NAMES}
+        self.manifest = "ok"  # ok | stale | unreadable | missing
+        self.saved_manifest: tuple[bytes, str] | None = None
+        self._new_database()
+        self.knows = set(NAMES)  # its sequences never went back: nothing to collide with
+        self._write(lambda: self._business([*HISTORY, *days], tag="first"))
+        self._archive(take_over=False, dying=None)
+
+    def _business(self, days: list[dt.date], *, tag: str) -> None:
+        customers = [
+            m.Customer.objects.create(customer_id=f"{tag}-{n}", full_name=f"Khách {tag} {n}")
+            for n in range(2)
+        ]
+        consultants = [
+            m.Consultant.objects.create(full_name=f"Tư vấn {tag} {n}", join_date=FIRST)
+            for n in range(2)
+        ]
+        program = m.CommunityProgram.objects.create(program_name=f"Hội thảo {tag}", date=FIRST)
+        m.ProgramParticipant.objects.create(program=program, customer=customers[0])
+        for n, day in enumerate(days):
+            m.ConsultantSchedule.objects.get_or_create(
+                consultant=consultants[n % 2],
+                date=day,
+                start_time=dt.time(9 + n % 3),
+                defaults={"end_time": dt.time(10 + n % 3)},
+            )
+            appointment = m.Appointment.objects.create(
+                customer=customers[n % 2], date=day, time=dt.time(9 + n % 3), description=tag
+            )
+            if n % 2 == 0:
+                m.AppointmentFeedback.objects.create(appointment=appointment, rating=n % 6)
+
+    # -- staff at work ------------------------------------------------------------------
+
+    @rule(day=DAYS, hour=HOURS)
+    def create_appointment(self, day: dt.date, hour: int) -> None:
+        def work():
+            customer = m.Customer.objects.order_by("pk").first()
+            if customer is not None:
+                m.Appointment.objects.create(customer=customer, date=day, time=dt.time(hour))
+
+        self._write(work)
+
+    @rule(
+        choice=CHOICE,
+        how=st.sampled_from(["confirm", "complete", "cancel", "assign", "move", "edit"]),
+        day=DAYS,
+        slot=CHOICE,
+    )
+    def change_appointment(self, choice: int, how: str, day: dt.date, slot: int) -> None:
+        def work():
+            appointment = nth(m.Appointment.objects, choice)
+            if appointment is None:
+                return
+            pk = appointment.pk
+            if how in ("confirm", "complete", "cancel"):
+                getattr(services, f"appointment_{how}")(appointment_id=pk)
+            elif how == "assign":
+                free = nth(m.ConsultantSchedule.objects.filter(is_available=True), slot)
+                if free is not None:
+                    services.slot_assign(appointment_id=pk, schedule_id=free.pk)
+            elif how == "move":  # staff change the date in the admin
+                appointment.date = day
+                appointment.save()
+            else:
+                appointment.meeting_url = f"https://meet.example.vn/{uuid.uuid4().hex[:8]}"
+                appointment.save()
+
+        self._write(work)
+
+    @rule(choice=CHOICE)
+    def delete_appointment(self, choice: int) -> None:
+        def work():
+            appointment = nth(m.Appointment.objects, choice)
+            if appointment is not None:
+                appointment.delete()  # its feedback goes with it (CASCADE)
+
+        self._write(work)
+
+    @rule(
+        choice=CHOICE,
+        how=st.sampled_from(["create", "edit", "move", "delete"]),
+        day=DAYS,
+        hour=HOURS,
+    )
+    def change_slot(self, choice: int, how: str, day: dt.date, hour: int) -> None:
+        def work():
+            if how == "create":
+                consultant = nth(m.Consultant.objects, choice)
+                if consultant is not None:
+                    m.ConsultantSchedule.objects.create(
+                        consultant=consultant,
+                        date=day,
+                        start_time=dt.time(hour),
+                        end_time=dt.time(hour + 1),
+                    )
+                return
+            slot = nth(m.ConsultantSchedule.objects, choice)
+            if slot is None:
+                return
+            if how == "edit":
+                slot.end_time = dt.time(slot.start_time.hour, 45)
+                slot.save()
+            elif how == "move":
+                slot.date = day
+                slot.save()
+            else:
+                slot.delete()
+
+        self._write(work)
+
+    @rule(choice=CHOICE, how=st.sampled_from(["give", "edit", "delete"]), rating=st.integers(0, 5))
+    def change_feedback(self, choice: int, how: str, rating: int) -> None:
+        def work():
+            if how == "give":
+                appointment = nth(m.Appointment.objects.filter(feedback__isnull=True), choice)
+                if appointment is not None:
+                    m.AppointmentFeedback.objects.create(appointment=appointment, rating=rating)
+                return
+            feedback = nth(m.AppointmentFeedback.objects, choice)
+            if feedback is None:
+                return
+            if how == "edit":
+                feedback.rating, feedback.customer_feedback = rating, f"sửa {uuid.uuid4().hex[:6]}"
+                feedback.save()
+            else:
+                feedback.delete()
+
+        self._write(work)
+
+    @rule(choice=CHOICE)
+    def edit_customer(self, choice: int) -> None:
+        def work():
+            customer = nth(m.Customer.objects, choice)
+            if customer is not None:
+                customer.notes = f"ghi chú {uuid.uuid4().hex[:6]}"
+                customer.save()
+
+        self._write(work)
+
+    # -- archive runs ---------------------------------------------------------------------
+
+    @rule(take_over=st.booleans())
+    def archive(self, take_over: bool) -> None:
+        self._archive(take_over=take_over, dying=None)
+
+    @rule(take_over=st.booleans(), calls=st.integers(0, 40))
+    def archive_dying(self, take_over: bool, calls: int) -> None:
+        self._archive(take_over=take_over, dying=calls)
+
+    def _fate(self, name: str, owned: Ownership, db: dict):
+        """What may become of an archived row of ``name`` that this database lacks."""
+        pg = connection.vendor == "postgresql"
+
+        def fate(key: Key, row: Row) -> str:
+            if row.ident in self.deleted[name]:
+                # PostgreSQL's change record names every key deleted here; elsewhere only
+                # what this database owns (loaded in full, or a window holding the date).
+                return MUST_GO if pg or self._owns(name, row, owned, db) else MAY_GO
+            if name == "appointmentfeedback" and key in self.cascaded:
+                return MAY_GO  # its appointment was deleted here: it may go with it
+            return KEEP
+
+        return fate
+
+    def _owns(self, name: str, row: Row, owned: Ownership, db: dict) -> bool:
+        if owned.full:
+            return True
+        spec = table(name)
+        if not spec.windowed:
+            return False
+        if name == "appointmentfeedback":
+            parent = (cell(name, row.cells, "appointment_id"),)
+            found = db["appointment"].get(parent) or next(
+                (r.cells for r in self.expected["appointment"].get(parent, ()) if r), None
+            )
+            if found is None:
+                return False
+            day = cell("appointment", found, "date")
+        else:
+            day = cell(name, row.cells, "date")
+        return owned.owns_date(dt.date.fromisoformat(day))
+
+    def _readable_manifest(self) -> dict | None:
+        try:
+            return manifest_read()
+        except DomainError:
+            return None
+
+    def _archive(self, *, take_over: bool, dying: int | None) -> None:
+        db = database_rows()
+        for name in NAMES:
+            assert db[name].keys() == self.held[name].keys(), f"test bookkeeping: {name}"
+        before = fingerprint()
+        manifest = self._readable_manifest()
+        identity = ArchiveIdentity.current()
+        foreign = manifest is not None and manifest.get("database_id") != str(identity.database_id)
+        voided = take_over and (foreign or self.manifest in ("unreadable", "missing"))
+        owned = {
+            spec.name: Ownership(full=False) if voided else ownership(spec, identity)
+            for spec in tables()
+        }
+        refuse = self._must_refuse(take_over, foreign, before)
+        result = raised = None
+        with storage_dying_after(dying) if dying is not None else nullcontext([]) as failed:
+            try:
+                result = archive_run(take_over=take_over)
+            except Exception as err:  # noqa: BLE001 — a run may die any way storage lets it
+                raised = err
+        if raised is not None and not failed:
+            if fingerprint() != before:
+                self.violated("refuse", f"a refused run ({raised}) changed the storage")
+            unreadable = self.manifest == "unreadable" and isinstance(raised, DomainError)
+            if refuse is None and not unreadable:
+                self.violated("run", f"the archive run raised {raised!r}")
+            return
+        written = result is not None and not (result.status == "failed" and result.message)
+        event(
+            f"archive run: {type(raised).__name__ if raised else result.status}"
+            + (f", storage died after {dying} calls" if failed else "")
+        )
+        statuses = {o.name: o for o in (result.tables if result else [])}
+        self._check_run(db, owned, statuses if written else {}, bool(failed))
+        if written:
+            self.manifest = "ok"
+            self._check_written()
+            if voided:
+                self.knows = set(NAMES)
+        elif failed:
+            self.manifest = "stale" if self.manifest == "ok" else self.manifest
+        if refuse is not None and result is not None:
+            self.violated("refuse", f"{refuse}, yet the run went ahead ({result.status})")
+
+    def _must_refuse(self, take_over: bool, foreign: bool, before: dict) -> str | None:
+        if self.manifest == "unreadable" and not take_over:
+            return "the manifest is unreadable"
+        if foreign and not take_over:
+            return "the archive belongs to another database"
+        data = any(k.startswith("data/") for k in before)
+        if (
+            self.manifest == "missing"
+            and data
+            and not SeedLoad.objects.exists()
+            and not ArchiveOrigin.objects.exists()
+        ):
+            return "the manifest is missing while data files remain, and this database never seeded"
+        return None
+
+    def _check_run(self, db: dict, owned: dict, outcomes: dict, faulted: bool) -> None:
+        """The archive against the model after a run that may have done some of its work."""
+        manifest = self._readable_manifest()
+        if manifest is None:
+            return  # still unreadable or missing: checked by the fingerprint when refused
+        seen = observe(manifest)
+        problems = [p for p in seen.problems if outcomes or "missing" not in p]
+        for name in NAMES:
+            fate = self._fate(name, owned[name], db)
+            after, collisions, contested = settle(
+                self.expected[name], self.held[name], db[name], fate
+            )
+            if "collision" in TOLERATE:  # the merge may also have replaced the archived row
+                for key in collisions:
+                    after[key] = after[key] | {Row(self.held[name][key], db[name][key])}
+            outcome = outcomes.get(name)
+            succeeded = outcome is not None and outcome.status != "failed"
+            possible = after if succeeded else either(self.expected[name], after)
+            problems += mismatches(name, possible, seen.rows.get(name, {}))
+            if collisions:
+                event(f"collision in {name}")
+            if succeeded and collisions:
+                self.violated(
+                    "collision",
+                    f"{name} succeeded though this database created keys {collisions} that "
+                    "the archive holds for other rows (the table must fail, keeping them)",
+                )
+            if outcome is not None and outcome.status == "failed":
+                self._check_failure(name, outcome.error, collisions, contested, faulted)
+            self.expected[name] = narrowed(possible, seen.rows.get(name, {}))
+        if problems:
+            self.violated("loss", "\n".join(problems))
+        if outcomes and all(o.status != "failed" for o in outcomes.values()):
+            self._check_layout(seen)
+
+    def _check_failure(self, name, error, collisions, contested, faulted) -> None:
+        if collisions:
+            key = collisions[0][0]
+            if name not in error or key not in error:
+                self.violated("message", f"{name} failed on key {key} with: {error}")
+        elif not contested and not faulted:
+            self.violated("failure", f"{name} failed with nothing wrong: {error}")
+
+    def _check_written(self) -> None:
+        try:
+            assert_manifest_truthful()
+        except AssertionError as err:
+            self.violated("manifest", f"the manifest does not match the objects: {err!r}")
+
+    def _check_layout(self, seen) -> None:
+        """Each row in the file of its month; no feedback without its appointment."""
+        problems = []
+        appointments = seen.rows.get("appointment", {})
+        for name in ("consultantschedule", "appointment", "appointmentfeedback"):
+            for key, cells in seen.rows.get(name, {}).items():
+                if name == "appointmentfeedback":
+                    parent = appointments.get(key)
+                    if parent is None:
+                        problems.append(f"feedback {key} is archived without its appointment")
+                        continue
+                    day = cell("appointment", parent, "date")
+                else:
+                    day = cell(name, cells, "date")
+                wanted = f"data/{name}/{day[:7]}.csv"
+                if seen.where[name][key] != wanted:
+                    problems.append(f"{name} {key} of {day} is in {seen.where[name][key]}")
+        if problems:
+            self.violated("layout", "\n".join(problems))
+
+    # -- seeds ----------------------------------------------------------------------------
+
+    @rule(
+        how=st.sampled_from(["window", "window", "window", "full", "tables"]),
+        names=st.sets(st.sampled_from(NAMES), min_size=1, max_size=3).map(sorted),
+        day=DAYS,
+        days=st.integers(0, 20),
+    )
+    def seed(self, how: str, names: list[str], day: dt.date, days: int) -> None:
+        """seed_from_s3 with a window (most often), in full, or of some tables (a window)."""
+        if how == "full":
+            self._seed(None, full=True)
+        else:
+            self._seed(names if how == "tables" else None, date=day, window_days=days)
+
+    def _seed(self, names: list[str] | None, **options) -> None:
+        before = database_rows()
+        must = self._seed_must_succeed(names)
+        try:
+            seed_run(tables=names, **options)
+            event("seed: loaded")
+        except Exception as err:  # noqa: BLE001 — judged below
+            event(f"seed: {type(err).__name__}")
+            if database_rows() != before:
+                self.violated("seed", f"a failed seed ({err!r}) changed the database")
+            if must:
+                self.violated("seed", f"the seed {names or 'of every table'} failed: {err!r}")
+            elif not isinstance(err, DomainError):
+                self.violated("seed", f"the seed failed with a traceback, not a message: {err!r}")
+            return
+        finally:
+            self.partial = self.partial or names is not None
+        if self.manifest == "unreadable":
+            self.violated("refuse", "a seed from an unreadable manifest went ahead")
+        after = database_rows()
+        for name in NAMES:
+            changed = [k for k in before[name] if after[name].get(k) != before[name][k]]
+            if changed:
+                self.violated("seed", f"the seed changed {name} rows it held: {changed}")
+        self._account(before, after, loaded=True)
+        self._check_loaded(names, before, after, options)
+        self.knows |= set(names or NAMES)
+
+    def _seed_must_succeed(self, names: list[str] | None) -> bool:
+        """The main workflow: every table, a readable archive, no rows of this database's own."""
+        own = any(i in self.created for held in self.held.values() for i in held.values())
+        return self.manifest == "ok" and names is None and not own and not self.partial
+
+    def _check_loaded(self, names, before: dict, after: dict, options: dict) -> None:
+        """Every archived row the seed should have loaded is in the database."""
+        full = options.get("full", False)
+        if not full:
+            middle, width = options["date"], options["window_days"]
+            start, end = middle - dt.timedelta(days=width), middle + dt.timedelta(days=width)
+        missing = []
+        for name in names or NAMES:
+            spec = table(name)
+            if name == "appointmentfeedback" and not full:
+                continue  # follows its appointment: loaded with it, or with one held already
+            for key, possible in self.expected[name].items():
+                if key in before[name] or key in after[name] or len(possible) != 1:
+                    continue
+                (row,) = possible
+                if row is None:
+                    continue
+                if not full and spec.windowed:
+                    day = dt.date.fromisoformat(cell(name, row.cells, "date"))
+                    if not start <= day <= end:
+                        continue
+                missing.append(f"{name} {key}")
+        if missing:
+            kind = "refuse" if self.manifest == "missing" else "seed"
+            self.violated(kind, f"the seed said success but did not load {missing}")
+
+    # -- another database, a damaged manifest ------------------------------------------
+
+    @rule(
+        then=st.sampled_from(["seeds a window", "seeds in full", "takes over", "waits"]),
+        day=DAYS,
+        days=st.integers(0, 20),
+        own=st.lists(DAYS, min_size=1, max_size=3),
+    )
+    def replace_database(self, then: str, day: dt.date, days: int, own: list[dt.date]) -> None:
+        """A new database (a redeploy, another demo_data, a test database pointed here)."""
+        event(f"database replaced, then {then}")
+        wipe_database()
+        self._new_database()
+        if then == "seeds a window":
+            self._seed(None, date=day, window_days=days)
+        elif then == "seeds in full":
+            self._seed(None, full=True)
+        elif then == "takes over":
+            self._write(lambda: self._business(own, tag=f"own{next(self.idents)}"))
+        if then != "waits":  # and archives, as it will every five minutes
+            self._archive(take_over=then == "takes over", dying=None)
+
+    @precondition(lambda self: self.manifest in ("ok", "stale"))
+    @rule(
+        kind=st.sampled_from(["cut short", "not JSON", "unknown shape", "missing"]),
+        restore=st.booleans(),
+        day=DAYS,
+    )
+    def corrupt_manifest(self, kind: str, restore: bool, day: dt.date) -> None:
+        """A damaged manifest: runs and seeds refuse it until it is restored."""
+        data = read_object(MANIFEST_KEY)
+        self.saved_manifest = (data, self.manifest)
+        if kind == "missing":
+            archive_storage().delete(MANIFEST_KEY)
+            self.manifest = "missing"
+        else:
+            damaged = {
+                "cut short": data[: len(data) // 2],
+                "not JSON": b"\x00\xffnot a manifest",
+                "unknown shape": json.dumps({"version": 2, "tables": []}).encode(),
+            }[kind]
+            put_bytes(MANIFEST_KEY, damaged)
+            self.manifest = "unreadable"
+        self._archive(take_over=False, dying=None)
+        self._seed(None, date=day, window_days=1)
+        if restore and self.manifest != "ok":
+            self.restore_manifest()
+
+    @precondition(lambda self: self.manifest in ("unreadable", "missing"))
+    @rule()
+    def restore_manifest(self) -> None:
+        """The recovery the refusal suggests: put back an earlier version of the manifest."""
+        data, state = self.saved_manifest
+        put_bytes(MANIFEST_KEY, data)
+        self.manifest = state
+
+
+def run_promise(env: Env) -> None:
+    ArchivePromise.env = env
+    STATS.clear()
+    try:
+        run_state_machine_as_test(ArchivePromise, settings=PROFILE)
+    finally:
+        print("archive promise:", dict(sorted(STATS.items())))  # shown with -s or on failure
+
+
+@pytest.mark.postgres
+@pytest.mark.xfail(reason=KNOWN, strict=False)
+def test_the_archive_keeps_its_promise_on_postgresql_and_s3(s3_endpoint, settings, tmp_path):
+    run_promise(Env(settings, tmp_path, s3_endpoint))
+
+
+@pytest.mark.xfail(reason=KNOWN, strict=False)
+def test_the_archive_keeps_its_promise_on_sqlite_and_a_folder(settings, tmp_path):
+    if connection.vendor != "sqlite":
+        pytest.skip("the embedded default: runs when DATABASE_URL is not set")
+    run_promise(Env(settings, tmp_path))
+
+
+@pytest.mark.xfail(
+    reason="new (model test): feedback is dated by the database's appointment of the same "
+    "key, so a created appointment under an archived key takes the archived feedback with "
+    "it, even where the appointment table itself keeps the archived row",
+    strict=False,
+)
+def test_an_appointment_created_under_an_archived_key_leaves_the_archived_feedback(s3_bucket):
+    """Issue 11's forced collision (a sequence set back by hand), seen from the follower."""
+    customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
+    archived = m.Appointment.objects.create(
+        customer=customer, date=dt.date(2025, 1, 10), time=dt.time(9)
+    )
+    m.AppointmentFeedback.objects.create(appointment=archived, rating=5, customer_feedback="tốt")
+    assert archive_run().status == "success"
+    wipe_database()  # a new database, seeded with the 1st of January only
+    seed_run(date=dt.date(2025, 1, 1), window_days=0)
+    m.Appointment.objects.create(
+        appointment_id=archived.pk, customer_id="c1", date=dt.date(2025, 1, 1), time=dt.time(9)
+    )
+
+    archive_run()
+
+    manifest = manifest_read()
+    feedback = {
+        cells[0]
+        for key in manifest["tables"]["appointmentfeedback"]["files"]
+        for cells in (rows_of(key))
+    }
+    assert str(archived.pk) in feedback, "the archived feedback of the archived appointment is lost"
+
+
+@pytest.mark.xfail(
+    reason="new (model test): a run that dies between a table's uploads can leave a row that "
+    "moved month in neither month file (the old month is rewritten without it first)",
+    strict=False,
+)
+def test_a_run_dying_between_uploads_keeps_a_moved_row_in_one_of_its_months(s3_bucket):
+    customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
+    moved = m.Appointment.objects.create(
+        customer=customer, date=dt.date(2025, 2, 10), time=dt.time(9)
+    )
+    m.Appointment.objects.create(customer=customer, date=dt.date(2025, 2, 20), time=dt.time(9))
+    assert archive_run().status == "success"
+    moved.date = dt.date(2025, 3, 28)  # rescheduled to next month
+    moved.save()
+
+    with failing("data/appointment/2025-03.csv"):  # storage dies before the March upload
+        assert archive_run().status in ("partial", "failed")
+
+    months = {
+        key: {cells[0] for cells in rows_of(key)}
+        for key in ("data/appointment/2025-02.csv", "data/appointment/2025-03.csv")
+        if archive_storage().exists(key)
+    }
+    assert any(str(moved.pk) in ids for ids in months.values()), months
