@@ -23,9 +23,6 @@ from .codec import CellError, decode
 from .tables import TableSpec
 
 IDENTITY = "created_at"
-# A spreadsheet that re-saves a timestamp may drop its seconds; rows created apart by less
-# than this are taken to be the same row (collisions are days apart in practice).
-TOLERANCE = dt.timedelta(minutes=1)
 
 
 class KeyCollision(DomainError):
@@ -33,7 +30,14 @@ class KeyCollision(DomainError):
 
 
 def identity_field(spec: TableSpec) -> models.Field | None:
-    """The column that tells two rows under one key apart, if the table has one."""
+    """The column that tells two rows under one key apart, where a sequence hands out keys.
+
+    Other keys name what the row is about (feedback's is its appointment's, a customer's
+    their chat-platform ID): a new row under such a key takes the archived row's place.
+    """
+    pk = spec.model._meta.pk
+    if not isinstance(pk, models.AutoField) or spec.key_columns != (pk.attname,):
+        return None
     return next((f for f in spec.fields if f.attname == IDENTITY), None)
 
 
@@ -48,10 +52,19 @@ def created(field: models.Field, cell: str) -> dt.datetime | None:
 
 
 def same_row(ours: dt.datetime | None, archived: dt.datetime | None) -> bool:
-    """Whether two rows under one key are one row (unknown creation moments count as same)."""
+    """Whether two rows under one key are one row (unknown creation moments count as same).
+
+    Moments are compared at the precision the coarser of the two keeps: a spreadsheet that
+    re-saved a timestamp may have dropped its fraction or its seconds, and a moment taken by
+    the clock has microseconds (two rows created in one second still differ).
+    """
     if ours is None or archived is None:
         return True
-    return abs(ours - archived) <= TOLERANCE
+    for unit in ("second", "microsecond"):
+        if getattr(ours, unit) == 0 or getattr(archived, unit) == 0:
+            coarse = {"second": 0, "microsecond": 0} if unit == "second" else {"microsecond": 0}
+            return ours.replace(**coarse) == archived.replace(**coarse)
+    return ours == archived
 
 
 def check_same_row(

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 
 from meetassist.exceptions import DomainError
 
+from .collision import created, identity_field
 from .csvfile import CsvOut, Written, file_md5, read_csv
 from .fate import RowFate
 from .keys import table_max_key
@@ -90,14 +91,14 @@ class RunContext:
     uploader: Uploader | None = None
     _dates: dict = field(default_factory=dict)
 
-    def archived_dates(self, parent: TableSpec, month: Month, wanted: set) -> dict:
-        """Dates of the parents in the parent's archived month file (for followers)."""
+    def archived_parents(self, parent: TableSpec, month: Month, wanted: set) -> dict:
+        """(date, creation moment) of the parents in the parent's archived month file."""
         cache = (parent.name, month)
         if cache not in self._dates:
-            self._dates[cache] = self._read_dates(parent, month)
+            self._dates[cache] = self._read_parents(parent, month)
         return {k: v for k, v in self._dates[cache].items() if k in wanted}
 
-    def _read_dates(self, parent: TableSpec, month: Month) -> dict:
+    def _read_parents(self, parent: TableSpec, month: Month) -> dict:
         key = month_key(parent.name, month_label(month))
         path = self.tmp / f"parent-{parent.name}-{month_label(month)}.csv"
         try:
@@ -106,10 +107,18 @@ class RunContext:
             return {}
         pk = parent.model._meta.pk
         date = parent.model._meta.get_field(parent.date_field).attname
+        identity = identity_field(parent)
         try:
             with read_csv(path) as (header, rows):
                 at_pk, at_date = header.index(pk.attname), header.index(date)
-                return {key_value(pk, r[at_pk]): parse_date(r[at_date]) for r in rows}
+                at_made = header.index(identity.attname) if identity else None
+                return {
+                    key_value(pk, r[at_pk]): (
+                        parse_date(r[at_date]),
+                        created(identity, r[at_made]) if at_made is not None else None,
+                    )
+                    for r in rows
+                }
         finally:
             path.unlink(missing_ok=True)
 
@@ -231,7 +240,7 @@ def _produce(
             month,
             owned,
             recorded=spec.name in ctx.recorded,
-            archived_dates=ctx.archived_dates,
+            archived_parents=ctx.archived_parents,
             where=key,
         )
         return merge(spec, written, archived, key, fate, ctx.tmp)
@@ -301,6 +310,13 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
     held = bool(files) or bool(stored)
     outcome = TableOutcome(spec.name, "unchanged", files, held_before=held)
     futures: list[Future] = []
+    shrinking: list[tuple[str, Written]] = []
+
+    def settle(key: str, written: Written) -> Future:
+        return ctx.uploader.submit(
+            _settle, spec, key, written, stored.get(key), files.get(key), ctx
+        )
+
     try:
         # A savepoint: a failed statement must not end the run's snapshot transaction.
         with transaction.atomic():
@@ -313,17 +329,24 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
             for done, (key, month) in enumerate(targets, start=1):
                 expected = files.get(key) if key in behind else None
                 written = _produce(spec, month, key, ctx, owned, stored, expected)
-                futures.append(
-                    ctx.uploader.submit(
-                        _settle, spec, key, written, stored.get(key), files.get(key), ctx
-                    )
-                )
+                if written.records < (files.get(key) or {}).get("records", 0):
+                    shrinking.append((key, written))
+                else:
+                    futures.append(settle(key, written))
                 if ctx.progress:
                     ctx.progress(spec.name, done, len(targets))
     except Exception as err:
         outcome.error = f"{type(err).__name__}: {err}"
     for future in futures:
         _record(outcome, future.result(), before, ctx.now)
+    # Files that lose rows go last, and only once the rest is stored: a row that moved
+    # month stays in its old file until its new one is safely written.
+    if outcome.error:
+        for _key, written in shrinking:
+            written.discard()
+    else:
+        for future in [settle(key, written) for key, written in shrinking]:
+            _record(outcome, future.result(), before, ctx.now)
     if not outcome.error:
         try:
             outcome.max_key = table_max_key(spec, previous, ctx.objects)

@@ -19,14 +19,22 @@ from django.db.models import Q
 from django.utils.dateparse import parse_date
 
 from . import changes
-from .collision import collision, created, describe_row, describe_values, identity_field, same_row
+from .collision import (
+    check_same_row,
+    collision,
+    created,
+    describe_row,
+    describe_values,
+    identity_field,
+    same_row,
+)
 from .merge import key_cells, key_value, sort_key
 from .ownership import Ownership
 from .sources import Month
 from .tables import TableSpec, tables
 
-# (parent table, month, parent keys) → the archived dates of those it finds in that month.
-ArchivedDates = Callable[[TableSpec, Month, set], dict]
+# (parent table, month, parent keys) → (date, creation moment) of those archived that month.
+ArchivedParents = Callable[[TableSpec, Month, set], dict]
 
 
 def parent_spec(spec: TableSpec) -> TableSpec | None:
@@ -47,7 +55,7 @@ class RowFate:
         owned: Ownership,
         *,
         recorded: bool,
-        archived_dates: ArchivedDates,
+        archived_parents: ArchivedParents,
         where: str = "",
     ) -> None:
         self.spec = spec
@@ -55,7 +63,7 @@ class RowFate:
         self.month = month
         self.owned = owned
         self.recorded = recorded
-        self.archived_dates = archived_dates
+        self.archived_parents = archived_parents
         self.key = sort_key(spec)
 
     def survivors(self, rows: list[list[str]]) -> list[list[str]]:
@@ -72,6 +80,18 @@ class RowFate:
             for row, day in zip(rows, dates, strict=True)
             if day is not None and not self.owned.owns_date(day)
         ]
+
+    def check_same(self, pairs: list[tuple[list[str], list[str]]]) -> None:
+        for ours, archived in pairs:
+            check_same_row(self.spec, ours, archived, self.where)
+        parent = parent_spec(self.spec)
+        if parent is None or not pairs or self.month is None:
+            return
+        # A follower under its parent's key: the parent must be the archived one too.
+        rows = [archived for _ours, archived in pairs]
+        link = self.spec.model._meta.get_field(self.spec.date_field.split("__")[0])
+        at = self.spec.columns.index(link.attname)
+        self._parents_match(parent, rows, [key_value(link, r[at]) for r in rows])
 
     def _in_database(self, rows: Sequence[list[str]]) -> set[tuple]:
         """The keys of these rows that the database holds (under another month).
@@ -116,10 +136,37 @@ class RowFate:
         link = self.spec.model._meta.get_field(link_name)
         index = self.spec.columns.index(link.attname)
         parents = [key_value(link, r[index]) for r in rows]
-        found = dict(
-            parent.model._default_manager.filter(pk__in=set(parents)).values_list("pk", date_name)
-        )
-        missing = set(parents) - found.keys()
-        if missing and self.month is not None:
-            found.update(self.archived_dates(parent, self.month, missing))
-        return [found.get(p) for p in parents]
+        held, archived = self._parents_match(parent, rows, parents)
+        dates = {key: value[0] for key, value in archived.items()}
+        dates.update({key: value[0] for key, value in held.items()})
+        return [dates.get(p) for p in parents]
+
+    def _parents_match(self, parent: TableSpec, rows: Sequence[list[str]], parents: list) -> tuple:
+        """The parents' (date, creation moment) here and archived; a parent created here
+        under an archived parent's key raises ``KeyCollision`` for the follower."""
+        date_name = self.spec.date_field.split("__")[1]
+        identity = identity_field(parent)
+        held = {
+            values[0]: values[1:] if identity else (values[1], None)
+            for values in parent.model._default_manager.filter(pk__in=set(parents)).values_list(
+                "pk", date_name, *([identity.attname] if identity else [])
+            )
+        }
+        archived = self.archived_parents(parent, self.month, set(parents)) if self.month else {}
+        for row, key in zip(rows, parents, strict=True):
+            if key in held and key in archived and identity is not None:
+                self._same_parent(row, held[key], archived[key])
+        return held, archived
+
+    def _same_parent(self, row: list[str], held: tuple, archived: tuple) -> None:
+        """A follower is dated by its parent only if the database's parent is the archived
+        one: a parent created here under an archived key would take its followers along."""
+        (held_date, held_made), (archived_date, archived_made) = held, archived
+        if not same_row(held_made, archived_made):
+            raise collision(
+                self.spec,
+                self.where,
+                describe_values(self.spec, held_date, held_made),
+                describe_values(self.spec, archived_date, archived_made),
+                row,
+            )

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from meetassist.exceptions import DomainError
 
 from .codec import encode, excel_unescape, is_text
-from .collision import IDENTITY, check_same_row
+from .collision import IDENTITY
 from .csvfile import CsvOut, Written, read_csv
 from .tables import TableSpec
 
@@ -31,6 +31,10 @@ SortKey = tuple[int | str, ...]
 class Fate(Protocol):
     def survivors(self, rows: list[list[str]]) -> list[list[str]]:
         """Of these archived rows the database lacks, the ones the archive keeps."""
+
+    def check_same(self, pairs: list[tuple[list[str], list[str]]]) -> None:
+        """Raise ``KeyCollision`` unless each (database row, archived row) under one key is
+        one row: the database's wins only then (collision.py)."""
 
 
 def key_reader(field: models.Field) -> Callable[[str], int | str]:
@@ -110,18 +114,23 @@ def merge(
             keyed = ((key(row), row) for row in ours)
             current, current_row = next(keyed, (None, None))
             pending: list[list[str]] = []
+            same: list[tuple[list[str], list[str]]] = []
             for row in _archived_rows(spec, archived, where):
                 row_key = key(row)
                 while current is not None and current < row_key:
                     current, current_row = next(keyed, (None, None))
                 if current == row_key:
-                    check_same_row(spec, current_row, row, where)
+                    same.append((current_row, row))
+                    if len(same) >= CHUNK:
+                        fate.check_same(same)
+                        same = []
                     continue
                 pending.append(row)
                 if len(pending) >= CHUNK:
                     _keep(kept, fate.survivors(pending))
                     pending = []
             _keep(kept, fate.survivors(pending) if pending else [])
+            fate.check_same(same)
     except BaseException:
         kept.abandon()
         raise

@@ -91,12 +91,12 @@ def _previous(store: Objects, take_over: bool) -> tuple[dict[str, Any] | None, d
         if not take_over:
             raise
         previous = None
-    if previous is None and stored and not take_over and not _seeded_here():
+    if previous is None and stored and not take_over and not _seeded_or_written_here():
         raise DomainError(
             _(
                 "The archive holds %(count)d data files but no manifest (%(key)s), and this "
-                "database was not seeded from them. Nothing was written. If the manifest was "
-                "lost, rebuild it from the files (manage.py verify_archive "
+                "database neither wrote nor seeded from them. Nothing was written. If the manifest "
+                "was lost, rebuild it from the files (manage.py verify_archive "
                 "--rebuild-manifest); to load the files here, run seed_from_s3; to make this "
                 "database the archive's writer anyway, run archive_now --take-over (no "
                 "archived row this database lacks is removed)."
@@ -106,12 +106,14 @@ def _previous(store: Objects, take_over: bool) -> tuple[dict[str, Any] | None, d
     return previous, stored
 
 
-def _seeded_here() -> bool:
+def _seeded_or_written_here() -> bool:
+    """Whether this database loaded the archive's files or wrote its first copy of a table."""
     identity = ArchiveIdentity.current()
-    loads = SeedLoad.objects.all()
+    loads, origins = SeedLoad.objects.all(), ArchiveOrigin.objects.all()
     if identity.claims_since is not None:
         loads = loads.filter(loaded_at__gte=identity.claims_since)
-    return loads.exists()
+        origins = origins.filter(created_at__gte=identity.claims_since)
+    return loads.exists() or origins.exists()
 
 
 def _guard(previous: dict[str, Any] | None, identity: ArchiveIdentity, take_over: bool) -> bool:
@@ -244,6 +246,18 @@ def _finish(
         previous, database_id=str(identity.database_id), last_run=last_run, tables=entries
     )
     result = ArchiveResult(status, run_id, started, finished, outcomes)
+    unlisted = [o.name for o in outcomes if o.status == "failed" and o.held_before]
+    if previous is None and unlisted:
+        # Without a manifest to carry their entries over, the failed tables' archived files
+        # would go unlisted: to a seed, as good as lost. Leave the manifest as it was.
+        result.status = "failed"
+        result.message = _(
+            "The manifest was not written: there was no readable manifest to keep the "
+            "entries of %(tables)s, which failed, so a new one would leave their archived "
+            "files out. Rebuild it from the files first (manage.py verify_archive "
+            "--rebuild-manifest), then run again."
+        ) % {"tables": ", ".join(unlisted)}
+        return result
     try:
         manifest_write(manifest)
     except Exception as err:

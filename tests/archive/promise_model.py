@@ -67,6 +67,9 @@ class Observed:
     rows: dict[str, dict[Key, Cells]] = field(default_factory=dict)
     where: dict[str, dict[Key, str]] = field(default_factory=dict)  # the file of each row
     problems: list[str] = field(default_factory=list)
+    # A key in two files: wrong after a run that succeeded for its table; after one that
+    # failed, a row that moved month may be in both (its old file waits for its new one).
+    twice: dict[str, list[str]] = field(default_factory=dict)
 
 
 def observe(manifest: dict) -> Observed:
@@ -88,7 +91,9 @@ def observe(manifest: dict) -> Observed:
             for cells in map(tuple, reader):
                 key = key_of(name, cells)
                 if key in rows:
-                    seen.problems.append(f"{name} {key} is twice: {where[key]} and {file_key}")
+                    seen.twice.setdefault(name, []).append(
+                        f"{name} {key} is twice: {where[key]} and {file_key}"
+                    )
                 rows[key], where[key] = cells, file_key
     return seen
 
