@@ -37,15 +37,16 @@ def synthesize(outdir: Path, **context: str) -> Synthesized:
     try:
         app.synth()
     except RuntimeError as err:  # a validation (cdk-nag, CloudFormation rules) failed
-        pytest.fail(f"synth failed: {err}\n" + "\n".join(violations(outdir)), pytrace=False)
+        listed = "\n".join(" ".join(finding) for finding in findings(outdir))
+        pytest.fail(f"synth failed: {err}\n{listed}", pytrace=False)
     return Synthesized(app, stages, outdir)
 
 
-def violations(outdir: Path) -> list[str]:
-    """Every finding of the validation report: rule, severity and construct path."""
+def findings(outdir: Path) -> list[tuple[str, str, str]]:
+    """(severity, rule, construct path) of every finding in the validation report."""
     report = json.loads((outdir / "validation-report.json").read_text())
     return [
-        f"{violation['severity']} {violation['ruleName']} at {construct['constructPath']}"
+        (violation["severity"], violation["ruleName"], construct["constructPath"])
         for plugin in report["pluginReports"]
         for violation in plugin["violations"]
         for construct in violation["violatingConstructs"]
