@@ -155,4 +155,3 @@ class RolesStack(StageStack):
         )
 
         CfnOutput(self, "LambdaRoleArn", value=self.lambda_role.role_arn)
-        CfnOutput(self, "WorkerRoleName", value=self.worker_role.role_name)

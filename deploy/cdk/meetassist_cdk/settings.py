@@ -38,10 +38,6 @@ class StageSettings:
     log_retention: RetentionDays  # of the function's logs
 
     @property
-    def production(self) -> bool:
-        return self.name == PRODUCTION
-
-    @property
     def env(self) -> Environment:
         # The account stays unresolved: synth needs no AWS credentials, and the template
         # deploys to whichever account the CLI is signed in to.
