@@ -69,14 +69,16 @@ CDK_DIR := deploy/cdk
 CDK_VENV := $(CDK_DIR)/.venv
 CDK_PYTEST_ARGS ?= -q
 # jsii warns at every start that Node 20 is past its end of life (synth is unaffected);
-# the CLI's telemetry and notices would reach out to the network.
+# the CLI's telemetry would reach out to the network.
 CDK_ENV := CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
 
+# --no-compile: byte-compiling all of aws-cdk-lib's generated modules takes over a minute;
+# Python compiles the few the app imports on first use.
 $(CDK_VENV)/.installed: $(CDK_DIR)/requirements.txt
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
 	rm -rf $(CDK_VENV)
 	$(PYTHON) -m venv $(CDK_VENV)
-	$(CDK_VENV)/bin/python -m pip install --quiet -r $(CDK_DIR)/requirements.txt
+	$(CDK_VENV)/bin/python -m pip install --quiet --no-compile -r $(CDK_DIR)/requirements.txt
 	touch $@
 
 $(CDK_DIR)/node_modules/.installed: $(CDK_DIR)/package-lock.json
@@ -88,5 +90,7 @@ cdk-venv: $(CDK_VENV)/.installed $(CDK_DIR)/node_modules/.installed
 cdk-synth: cdk-venv
 	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk synth --quiet --no-notices
 
-cdk-check: cdk-synth
+# The tests run `cdk synth` of both stages themselves (tests/test_synth.py, twice, to compare
+# the two), then assert on the templates and on cdk-nag's report.
+cdk-check: cdk-venv
 	cd $(CDK_DIR) && $(CDK_ENV) .venv/bin/python -m pytest $(CDK_PYTEST_ARGS)
