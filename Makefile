@@ -2,6 +2,7 @@
 #   make run    the app on the embedded default (SQLite, local archive folder, no services)
 #   make test   the test suite (PostgreSQL/Redis tests skip unless DATABASE_URL/TEST_REDIS_URL are set)
 #   make lambda-package   the Lambda zip for STAGE (default dev) in dist/, no AWS account needed
+#   make cdk-check   the AWS platform (deploy/cdk): cdk synth of both stages, its tests, cdk-nag
 PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -12,7 +13,7 @@ LAMBDA_VENV := .venv-lambda
 LAMBDA_SITE := $(LAMBDA_VENV)/lib/python3.11/site-packages
 STAGE ?= dev
 
-.PHONY: run test lint venv messages lambda-venv lambda-package
+.PHONY: run test lint venv messages lambda-venv lambda-package cdk-venv cdk-synth cdk-check
 
 $(VENV)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11 or run 'make PYTHON=python3 …'"; exit 1; }
@@ -61,3 +62,35 @@ lambda-package: lambda-venv
 	mkdir -p dist
 	rm -f dist/meetassist-$(STAGE).zip
 	VIRTUAL_ENV=$(CURDIR)/$(LAMBDA_VENV) $(LAMBDA_VENV)/bin/zappa package $(STAGE) -o dist/meetassist-$(STAGE).zip
+
+# The AWS platform as code (deploy/cdk, DEPLOY.md). Its virtualenv and the pinned CDK CLI
+# live under deploy/cdk, which the Lambda package excludes: neither can grow the package.
+CDK_DIR := deploy/cdk
+CDK_VENV := $(CDK_DIR)/.venv
+CDK_PYTEST_ARGS ?= -q
+# jsii warns at every start that Node 20 is past its end of life (synth is unaffected);
+# the CLI's telemetry would reach out to the network.
+CDK_ENV := CDK_DISABLE_CLI_TELEMETRY=true JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION=20
+
+# --no-compile: byte-compiling all of aws-cdk-lib's generated modules takes over a minute;
+# Python compiles the few the app imports on first use.
+$(CDK_VENV)/.installed: $(CDK_DIR)/requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "$(PYTHON) not found: install Python 3.11"; exit 1; }
+	rm -rf $(CDK_VENV)
+	$(PYTHON) -m venv $(CDK_VENV)
+	$(CDK_VENV)/bin/python -m pip install --quiet --no-compile -r $(CDK_DIR)/requirements.txt
+	touch $@
+
+$(CDK_DIR)/node_modules/.installed: $(CDK_DIR)/package-lock.json
+	cd $(CDK_DIR) && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+cdk-venv: $(CDK_VENV)/.installed $(CDK_DIR)/node_modules/.installed
+
+cdk-synth: cdk-venv
+	cd $(CDK_DIR) && $(CDK_ENV) node_modules/.bin/cdk synth --quiet --no-notices
+
+# The tests run `cdk synth` of both stages themselves (tests/test_synth.py, twice, to compare
+# the two), then assert on the templates and on cdk-nag's report.
+cdk-check: cdk-venv
+	cd $(CDK_DIR) && $(CDK_ENV) .venv/bin/python -m pytest $(CDK_PYTEST_ARGS)
