@@ -1,4 +1,4 @@
-"""Forms for the admin's intermediate pages: slot generation and assigning a slot.
+"""Forms for the admin: the phone number field, slot generation and assigning a slot.
 
 They check types and ranges only; the business rules (dates in order, hours that fit, a
 slot still free) live in services.py, which the views call with the cleaned data.
@@ -15,10 +15,43 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
+from meetassist.phones import phone_normalize
+
 from .models import Consultant, ConsultantSchedule
 
 #: The assign-slot page lists at most this many free slots; filters narrow the rest.
 SLOT_LIST_LIMIT = 200
+
+
+class PhoneNumberField(forms.CharField):
+    """A phone number in any form staff paste, cleaned to the one stored form.
+
+    Text that is not a valid number is kept as typed (never refused, never changed);
+    ``phone_warnings`` names it so the admin can say so after saving.
+    """
+
+    def __init__(self, **kwargs) -> None:
+        if not kwargs.get("help_text"):
+            kwargs["help_text"] = _(
+                "Any form is accepted (+84…, 84…, 0084…, spaces, dots, dashes, a lost "
+                "leading 0, an old 11-digit mobile) and stored as 0912345678. Text that is "
+                "not a valid number is kept as typed, with a warning."
+            )
+        super().__init__(**kwargs)
+
+    def to_python(self, value: object) -> str:
+        return phone_normalize(super().to_python(value)).text
+
+
+def phone_warnings(form: forms.BaseForm) -> list[str]:
+    """A sentence for each phone number of a valid form kept as typed (not a number)."""
+    return [
+        _("“%(number)s” (%(field)s) is not a valid phone number; it was saved as typed.")
+        % {"number": form.cleaned_data[name], "field": field.label}
+        for name, field in form.fields.items()
+        if isinstance(field, PhoneNumberField)
+        and not phone_normalize(form.cleaned_data.get(name) or "").valid
+    ]
 
 
 class GenerateSlotsForm(forms.Form):

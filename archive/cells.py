@@ -19,7 +19,9 @@ import re
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .codec import PHONE_COLUMNS, CellError, decode, encode, is_text
+from meetassist.phones import stored_form_pattern
+
+from .codec import PHONE_COLUMNS, Cell, CellError, decode, encode, is_text
 
 SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
 _NOT_IN_CELL = r"\x1f"
@@ -31,8 +33,9 @@ _OFFSET = r"(?:Z|[+-]\d\d(?::?\d\d)?)?"
 _INTEGER = r"-?\d{1,18}"
 _FLOAT = r"-?\d{1,15}(?:\.\d{1,17})?"
 _BOOLEAN = r"(?i:true|false|t|f|yes|no)|1|0"
-# Not a 9-digit mobile number that lost its 0, not an Excel ="…" wrapper: nothing to repair.
-_PHONE_AS_IS = r"(?![35789]\d{8}(?![^\x1f]))(?!=)"
+# A phone number already in its stored form, as the library's plan has it: nothing to repair.
+# Any other phone cell goes through the codec (repaired, or kept and counted as a warning).
+_PHONE_STORED = stored_form_pattern()
 
 
 def _choices(field: models.Field) -> list[str]:
@@ -43,10 +46,11 @@ def _text_pattern(field: models.Field) -> str:
     if field.choices:
         allowed = "|".join(re.escape(c) for c in _choices(field))
         return f"(?:{allowed}){'' if not field.blank else '?'}"
+    if field.attname in PHONE_COLUMNS:
+        return f"(?:{_PHONE_STORED}){'?' if field.blank else ''}"
     low = 0 if field.blank else 1
     high = field.max_length or ""
-    repair = _PHONE_AS_IS if field.attname in PHONE_COLUMNS else ""
-    return f"{repair}{_NOT_ESCAPED}{_CELL}{{{low},{high}}}"
+    return f"{_NOT_ESCAPED}{_CELL}{{{low},{high}}}"
 
 
 def fast_pattern(field: models.Field) -> str:
@@ -73,19 +77,20 @@ def fast_pattern(field: models.Field) -> str:
     return f"(?:{pattern})?" if field.null else pattern
 
 
-def copy_text(field: models.Field, cell: str) -> tuple[str, bool]:
-    """The cell as COPY should read it, and whether it was repaired; raises ``CellError``."""
+def copy_text(field: models.Field, cell: str) -> tuple[str, Cell]:
+    """The cell as COPY should read it, and the read cell (repaired? a warning?); raises
+    ``CellError``."""
     read = decode(field, cell)
     value = read.value
     if value is None:
-        return "", read.fixed
+        return "", read
     if field.choices and not (value == "" and field.blank) and str(value) not in _choices(field):
         raise CellError(_("not one of: %(allowed)s") % {"allowed": ", ".join(_choices(field))})
     if is_text(field):
         if "\x00" in value:
             raise CellError(_("contains a NUL character"))
-        return value, read.fixed
-    return encode(field, value), read.fixed
+        return value, read
+    return encode(field, value), read
 
 
 def db_value(field: models.Field, text: str) -> object:

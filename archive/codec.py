@@ -11,11 +11,17 @@ exactly. Canonical cell text (what the exporter writes, what ``normalize`` retur
   prints them (``4.5``, ``4``, ``1e+15``, ``NaN``).
 - Excel safety: a text cell that would start a formula (``= + - @`` TAB CR after any
   leading apostrophes) gets one more leading apostrophe, which Excel hides and ``normalize``
-  strips. The escape is reversible: ``'=x`` is stored as ``''=x``.
+  strips. The escape is reversible: ``'=x`` is stored as ``''=x``. A text that is a plain
+  signed number as Excel reads it (``+84912345678``, ``-5``, ``+1.5``, ``-0.25e3``) is left
+  alone: a number cannot run anything, and every other reader (DuckDB, pandas, Athena) then
+  sees the value itself. Un-escaping did not change, so files written before still read back
+  the same: a number was written ``'+84…`` then, and the apostrophe is still taken off.
 
 Reading is lenient where people's files differ (the original system's and Excel's):
 booleans TRUE/FALSE/1/0, ``T`` or space in timestamps, no offset = local time in TIME_ZONE,
-phone cells written ``="0912…"`` and 9-digit mobile numbers that lost their leading zero.
+phone cells in any form ``meetassist.phones`` accepts (``+84…``, ``="0912…"``, a lost
+leading zero, separators), stored in its one national form; a phone cell that is not a valid
+number is kept as typed and flagged (``Cell.warning``) so the summary counts it.
 
 Writing has two paths that must agree byte for byte: ``encode`` + ``csv_line`` in Python
 (SQLite, merges) and ``sql_cell`` inside PostgreSQL's ``COPY … (FORMAT csv)``.
@@ -32,20 +38,24 @@ from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
+from meetassist.phones import PHONE_FIELDS, phone_normalize
+
 BOM = "\ufeff"
 FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 _NOT_ALNUM = re.compile(r"[^0-9a-z]")
-_EXCEL_TEXT = re.compile(r'^="(.*)"$')
-_MOBILE_WITHOUT_ZERO = re.compile(r"^[35789]\d{8}$")
+# A plain signed number, as Excel reads it: no formula can hide in it (ASCII digits only).
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TRUE = frozenset({"true", "t", "1", "yes"})
 _FALSE = frozenset({"false", "f", "0", "no"})
-PHONE_COLUMNS = frozenset({"phone_number"})
+PHONE_COLUMNS = PHONE_FIELDS
 _CSV_SPECIAL = re.compile(r'[",\r\n]')
 _FLOAT_WORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
 # FORMULA_START in PostgreSQL's regex dialect, apostrophes doubled for a SQL literal.
 _SQL_FORMULA_START = r"^''*[-=+@\t\r]"
 _SQL_FORMULA_CODES = ", ".join(str(ord(c)) for c in "'=+-@\t\r")
+# PLAIN_NUMBER for PostgreSQL, anchored (its ``$`` is the end of the text, as ``\Z``).
+_SQL_PLAIN_NUMBER = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 
 
 class CellError(ValueError):
@@ -62,7 +72,10 @@ def is_text(field: models.Field) -> bool:
 
 
 def excel_escape(text: str) -> str:
-    return "'" + text if FORMULA_START.match(text) else text
+    """One more leading apostrophe when ``text`` could start a formula, not for a number."""
+    if FORMULA_START.match(text) and not PLAIN_NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def excel_unescape(text: str) -> str:
@@ -147,7 +160,10 @@ def sql_cell(field: models.Field, column: str) -> str:
         return f"(({column}) AT TIME ZONE 'UTC')::text || '+00:00'"
     if is_text(field):
         # ascii() first, so the regular expression runs only where a formula may start.
-        formula = f"ascii({column}) IN ({_SQL_FORMULA_CODES}) AND {column} ~ '{_SQL_FORMULA_START}'"
+        formula = (
+            f"ascii({column}) IN ({_SQL_FORMULA_CODES}) AND {column} ~ '{_SQL_FORMULA_START}'"
+            f" AND {column} !~ '{_SQL_PLAIN_NUMBER}'"
+        )
         return f"NULLIF(CASE WHEN {formula} THEN '''' || {column} ELSE {column} END, '')"
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.CharField | models.TextField):
@@ -172,10 +188,12 @@ _SQL_TYPES = (
 
 @dataclass(frozen=True)
 class Cell:
-    """A read cell: its Python value, and whether reading had to repair it."""
+    """A read cell: its Python value, whether reading had to repair it, and whether it
+    was kept as it came though it does not look right (a phone that is not a number)."""
 
     value: object
     fixed: bool = False
+    warning: bool = False
 
 
 def decode(field: models.Field, cell: str) -> Cell:
@@ -224,25 +242,15 @@ def normalize(field: models.Field, cell: str) -> tuple[str, bool]:
 
 def _decode_text(field: models.Field, cell: str) -> Cell:
     text = excel_unescape(cell)
-    fixed = False
+    fixed = warning = False
     if field.attname in PHONE_COLUMNS:
-        text, fixed = _repair_phone(text)
+        phone = phone_normalize(text)
+        text, fixed, warning = phone.text, phone.changed, not phone.valid
     if text == "" and not field.blank:
         raise CellError("empty, but the column is required")
     if field.max_length and len(text) > field.max_length:
         raise CellError(f"longer than {field.max_length} characters")
-    return Cell(text, fixed)
-
-
-def _repair_phone(text: str) -> tuple[str, bool]:
-    """Undo what spreadsheets do to phone numbers; returns (number, repaired?)."""
-    original = text
-    wrapped = _EXCEL_TEXT.match(text)
-    if wrapped:
-        text = wrapped.group(1)
-    if _MOBILE_WITHOUT_ZERO.match(text):
-        text = "0" + text
-    return text, text != original
+    return Cell(text, fixed, warning)
 
 
 def _parsed(parser, text: str, reason: str):

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .errors import MAX_ERRORS, ErrorLog, LoadError, TooManyErrors
 from .loading import TableCounts, ValidatingSink, loader_for
@@ -65,6 +66,17 @@ class LoadResult:
                     "n": len(counts.files),
                 }
             )
+            if counts.warnings:
+                out.append(
+                    ngettext(
+                        "%(t)s: %(w)d value kept as it came but looks wrong "
+                        "(a phone number that is not a valid number)",
+                        "%(t)s: %(w)d values kept as they came but look wrong "
+                        "(phone numbers that are not valid numbers)",
+                        counts.warnings,
+                    )
+                    % {"t": counts.table, "w": counts.warnings}
+                )
             for changed in counts.changed:
                 out.append(
                     _("%(t)s: loaded although changed since archived: %(f)s")

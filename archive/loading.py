@@ -26,6 +26,7 @@ class TableCounts:
     unchanged: int = 0  # rows the database already held: kept, or identical when updating
     outside: int = 0  # rows outside the window, not loaded
     fixed: int = 0  # cells repaired on reading (phone numbers)
+    warnings: int = 0  # cells kept as they came though they look wrong (not a phone number)
     files: list[str] = field(default_factory=list)
     changed: list[ChangedFile] = field(default_factory=list)  # loaded though not as archived
 
@@ -37,6 +38,7 @@ class TableCounts:
         self.files.append(csv_file.name)
         self.outside += csv_file.stats.outside
         self.fixed += csv_file.stats.fixed
+        self.warnings += csv_file.stats.warnings
 
 
 class Loader(Protocol):

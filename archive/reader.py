@@ -101,6 +101,7 @@ class FileStats:
     outside: int = 0
     existing: int = 0  # rows skipped because the table holds their key (rows kept)
     fixed: int = 0
+    warnings: int = 0  # values kept as they came though they look wrong (phone numbers)
 
     @property
     def records(self) -> int:
@@ -405,12 +406,13 @@ class CsvFile:
         cells, bad = [], False
         for position, (fld, cell) in enumerate(zip(self.fields, row, strict=True), start=1):
             try:
-                text, fixed = copy_text(fld, cell)
+                text, read = copy_text(fld, cell)
             except CellError as err:
                 self._error(line, position, cell, str(err))
                 bad = True
                 continue
-            self.stats.fixed += fixed
+            self.stats.fixed += read.fixed
+            self.stats.warnings += read.warning
             cells.append(text)
             row[position - 1] = text
         if bad:

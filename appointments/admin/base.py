@@ -1,4 +1,5 @@
-"""What every MeetAssist model admin shares: cheap counts, changelist export, audited actions."""
+"""What every MeetAssist model admin shares: cheap counts, changelist export, audited actions,
+phone numbers cleaned to their stored form and found by any form."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.contrib import admin, messages
-from django.db.models import Model, QuerySet, URLField
+from django.db.models import Model, Q, QuerySet, URLField
 from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
@@ -14,7 +15,9 @@ from import_export.admin import ExportMixin
 from import_export.formats.base_formats import CSV, XLSX
 
 from meetassist.exceptions import DomainError
+from meetassist.phones import PHONE_FIELDS, phone_search_terms
 
+from ..forms import PhoneNumberField, phone_warnings
 from .audit import log_action, log_export
 from .changelist import ProbingDatesChangeList
 from .paginator import EstimatedCountPaginator
@@ -67,6 +70,32 @@ class MeetAssistAdmin(ExportMixin, admin.ModelAdmin):
 
     def get_changelist(self, request: HttpRequest, **kwargs):
         return ProbingDatesChangeList
+
+    def formfield_for_dbfield(self, db_field, request: HttpRequest, **kwargs):
+        if db_field.name in PHONE_FIELDS:
+            kwargs["form_class"] = PhoneNumberField
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
+    def save_model(self, request: HttpRequest, obj: Model, form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        for warning in phone_warnings(form):
+            self.message_user(request, warning, messages.WARNING)
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet, search_term: str):
+        """Django's search, and a phone number found whatever form it is typed in
+        (``+84 912…`` finds the stored ``0912…``)."""
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        phone_fields = [
+            name for name in self.get_search_fields(request) if name.split("__")[-1] in PHONE_FIELDS
+        ]
+        terms = phone_search_terms(search_term) if phone_fields else []
+        if terms:
+            match = Q()
+            for name in phone_fields:
+                for term in terms:
+                    match |= Q(**{f"{name}__contains": term})
+            found |= queryset.filter(match)
+        return found, may_have_duplicates
 
     def has_export_permission(self, request: HttpRequest) -> bool:
         # Exporting shows every row: only for staff who may view this model (and, if

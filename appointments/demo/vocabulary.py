@@ -91,9 +91,8 @@ def person(rng: random.Random, number: int) -> tuple[str, str, str]:
 
 
 def phone(rng: random.Random) -> str:
-    """A Vietnamese mobile number, written 0xx… or +84xx… as customers type them."""
-    lead = "+84" if rng.random() < 0.3 else "0"
-    return f"{lead}{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**7):07d}"
+    """A Vietnamese mobile number in its stored form (``meetassist.phones``): 0xx…."""
+    return f"0{rng.choice(MOBILE_PREFIXES)}{rng.randrange(10**7):07d}"
 
 
 def feedback_comment(rng: random.Random, rating: float) -> str:

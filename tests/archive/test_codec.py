@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import zoneinfo
 
 import pytest
@@ -27,16 +28,51 @@ field = {
 }
 
 
-@given(st.text())
+def _old_excel_escape(text: str) -> str:
+    """The escape every file archived before issue 12 was written with (numbers too)."""
+    return "'" + text if re.match(r"^'*[=+\-@\t\r]", text) else text
+
+
+# Text shaped like what people type: formula starts, apostrophes, signs, digits, anything.
+TYPED = st.text(st.sampled_from("'=+-@\t\r\n .eE0123456789xA(:)|,\"")) | st.text()
+NUMBERS = st.from_regex(codec.PLAIN_NUMBER, fullmatch=True)
+
+
+@given(TYPED | NUMBERS)
 def test_excel_escape_round_trips_any_text(text):
     escaped = codec.excel_escape(text)
     assert codec.excel_unescape(escaped) == text
-    assert not escaped or escaped[0] not in "=+-@\t\r"
+    assert not escaped or escaped[0] not in "=+-@\t\r" or codec.PLAIN_NUMBER.fullmatch(escaped)
 
 
-@pytest.mark.parametrize("text", ["=1+1", "+84912345678", "-x", "@sum", "\tx", "\rx", "'=x"])
+@given(TYPED | NUMBERS)
+def test_files_written_with_the_old_escape_read_back_the_same(text):
+    assert codec.excel_unescape(_old_excel_escape(text)) == text
+    notes = field["notes"]
+    assert codec.decode(notes, _old_excel_escape(text)).value == text
+
+
+@given(NUMBERS)
+def test_a_plain_signed_number_is_written_as_it_is(text):
+    assert codec.excel_escape(text) == text
+    assert codec.encode(field["notes"], text) == text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["=1+1", "-x", "@sum", "\tx", "\rx", "'=x", "'+84912345678", "+SUM(A1)", "-1+A1",
+     "=-5", "==HYPERLINK(\"x\")", "+84 912 345 678", "-5\n=1", "+", "-", "+.", "-5%",
+     "+1e", "-0x10", "\t=1", "\r=1", "+٣"],
+)  # fmt: skip
 def test_formula_starts_are_escaped_with_an_apostrophe(text):
     assert codec.excel_escape(text) == "'" + text
+
+
+@pytest.mark.parametrize(
+    "text", ["+84912345678", "-5", "+1.5", "-0.25e3", "+1E+05", "-.5", "+5.", "0912345678"]
+)
+def test_numbers_are_not_escaped(text):
+    assert codec.excel_escape(text) == text
 
 
 @given(st.text(max_size=40))
@@ -90,17 +126,26 @@ def test_empty_cell_is_empty_text_or_null():
 
 
 @pytest.mark.parametrize(
-    ("cell", "expected", "fixed"),
+    ("cell", "expected", "fixed", "warning"),
     [
-        ('="0912345678"', "0912345678", True),
-        ("912345678", "0912345678", True),
-        ("0912345678", "0912345678", False),
-        ("'+84912345678", "+84912345678", False),
+        ('="0912345678"', "0912345678", True, False),
+        ("912345678", "0912345678", True, False),
+        ("2438261234", "02438261234", True, False),
+        ("0912345678", "0912345678", False, False),
+        ("+84912345678", "0912345678", True, False),
+        ("'+84912345678", "0912345678", True, False),  # archived with the old escape
+        ("0912.345.678", "0912345678", True, False),
+        ("01623456789", "0323456789", True, False),
+        ("18001090", "18001090", False, False),
+        ("", "", False, False),
+        ("113", "113", False, True),
+        ("0123456789", "0123456789", False, True),
+        ("'=x", "=x", False, True),  # un-escaped, then kept: not a number
     ],
 )
-def test_phone_cells_are_repaired_and_counted(cell, expected, fixed):
+def test_phone_cells_are_repaired_or_kept_with_a_warning(cell, expected, fixed, warning):
     read = codec.decode(field["phone"], cell)
-    assert (read.value, read.fixed) == (expected, fixed)
+    assert (read.value, read.fixed, read.warning) == (expected, fixed, warning)
 
 
 @pytest.mark.parametrize(

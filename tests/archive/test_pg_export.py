@@ -150,3 +150,35 @@ def test_floats_are_written_as_postgresql_writes_them(value, text):
         cursor.execute("SET LOCAL extra_float_digits = 1")
         cursor.execute("SELECT (%s)::float8::text", [value])
         assert cursor.fetchone()[0] == text
+
+
+def _sql_cells(texts: list[str]) -> list[str | None]:
+    """Each text as the export's SQL renders a text cell, in the real database."""
+    from django.db import connection
+
+    notes = Customer._meta.get_field("notes")
+    rows = ", ".join(["(%s, %s::text)"] * len(texts))
+    sql = f"SELECT {codec.sql_cell(notes, 't.c')} FROM (VALUES {rows}) t(n, c) ORDER BY t.n"
+    params = [value for n, text in enumerate(texts) for value in (n, text)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+SPREADSHEET_TEXT = st.text(
+    st.sampled_from("'=+-@\t\r\n .eE0123456789xA(:)|,\"٣"), max_size=12
+) | st.from_regex(codec.PLAIN_NUMBER, fullmatch=True)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(SPREADSHEET_TEXT | st.text(max_size=20).filter(lambda t: "\x00" not in t),
+                min_size=1, max_size=40))  # fmt: skip
+def test_the_sql_escape_is_the_python_escape(texts):
+    notes = Customer._meta.get_field("notes")
+    assert _sql_cells(texts) == [codec.encode(notes, text) or None for text in texts]
+
+
+def test_the_sql_escape_leaves_numbers_and_escapes_formulas():
+    texts = ["+84912345678", "-5", "+1.5", "-0.25e3", "+5\n", "-1+A1", "+SUM(A1)", "@x", "'+84"]
+    expected = ["+84912345678", "-5", "+1.5", "-0.25e3", "'+5\n", "'-1+A1", "'+SUM(A1)", "'@x"]
+    assert _sql_cells(texts) == [*expected, "''+84"]

@@ -82,6 +82,21 @@ def test_phone_cells_are_repaired_and_counted():
     assert csv_file.stats.fixed == 2
 
 
+def test_phone_numbers_in_any_form_are_stored_in_one_and_the_rest_kept_with_a_warning():
+    cells = [
+        "+84 912 345 678", "'+84912345678", "0084912345678", "2438261234", "0912.345.678",
+        "01623456789", "1900 1234", "0912345678", "113", "0123456789", "chưa có", "",
+    ]  # fmt: skip
+    rows = [f"c{n},An,{cell},0," for n, cell in enumerate(cells)]
+    csv_file, rows, log = _read("\r\n".join([ORIGINAL, *rows, ""]))
+    assert not log
+    assert [r[2] for r in rows] == [
+        "0912345678", "0912345678", "0912345678", "02438261234", "0912345678",
+        "0323456789", "19001234", "0912345678", "113", "0123456789", "chưa có", "",
+    ]  # fmt: skip
+    assert (csv_file.stats.fixed, csv_file.stats.warnings) == (7, 3)
+
+
 def test_the_excel_escape_is_undone_and_text_kept_exactly():
     text = f"{ORIGINAL}\r\nc1,An,,0,'=1+1\r\nc2,Bình,,0,''=x\r\nc3,Chi,,0,'không phải công thức\r\n"
     _file, rows, log = _read(text)

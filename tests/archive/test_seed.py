@@ -9,6 +9,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from appointments import models as m
 from archive.errors import LoadError
@@ -542,3 +543,31 @@ def test_a_full_seed_after_a_window_adds_the_rest(archived):
     assert counts["appointment"] == (6, 3)
     assert counts["appointmentfeedback"] == (2, 2)
     assert _counts()["appointment"] == 9
+
+
+def test_seeded_phone_numbers_take_their_stored_form_and_the_rest_are_warned(archive_dir):
+    cells = ["+84 912 345 678", "2438261234", '="0912000111"', "01623456789", "113", "sai số"]
+    put(
+        "data/Customer.csv",
+        csv_text(
+            ["CustomerID", "FullName", "PhoneNumber"],
+            [[f"c{n}", "An", cell] for n, cell in enumerate(cells)],
+        ),
+    )
+
+    result = seed_run(full=True, tables=["customer"])
+
+    phones = dict(m.Customer.objects.values_list("customer_id", "phone_number"))
+    assert phones == {
+        "c0": "0912345678",
+        "c1": "02438261234",
+        "c2": "0912000111",
+        "c3": "0323456789",
+        "c4": "113",
+        "c5": "sai số",
+    }
+    (counts,) = result.tables
+    assert (counts.fixed, counts.warnings) == (4, 2)
+    with translation.override("en"):
+        lines = "\n".join(result.lines())
+    assert "customer: 2 values kept as they came but look wrong" in lines

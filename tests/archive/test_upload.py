@@ -247,3 +247,30 @@ def test_an_upload_stays_loaded_when_the_archive_refuses_this_database(shop):
 
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
     assert result.archived.startswith("Loaded, but not archived")
+
+
+def test_uploaded_phone_numbers_are_stored_in_one_form_and_the_preview_warns(admin_client, shop):
+    rows = [
+        ["c1", "An", "+84 912 345 678", "0"],
+        ["c2", "Bình", "0084 912 000 111", "0"],
+        ["c4", "Dũng", "2438261234", "0"],
+        ["c5", "Em", "không có", "0"],
+    ]
+    content = csv_text(CUSTOMERS, rows).encode("utf-8-sig")
+    response = _post(admin_client, ("customer.csv", content), headers=ENGLISH)
+    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    # c1, c2 unchanged once their numbers are in the stored form; three values repaired.
+    assert "<tr><td>customer</td><td>2</td><td>0</td><td>2</td><td>0</td><td>3</td></tr>" in page
+    assert "customer: 1 phone number is not a valid number; it will be kept as written." in page
+
+    upload = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
+    result = upload_load(upload_id=upload)
+
+    (counts,) = [t for t in result.tables if t.files]
+    assert (counts.fixed, counts.warnings) == (3, 1)
+    assert dict(m.Customer.objects.values_list("pk", "phone_number")) == {
+        "c1": "0912345678",
+        "c2": "0912000111",
+        "c4": "02438261234",
+        "c5": "không có",
+    }
