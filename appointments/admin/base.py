@@ -15,9 +15,12 @@ from import_export.formats.base_formats import CSV, XLSX
 
 from meetassist.exceptions import DomainError
 
+from ..resources import for_viewer
+from ..visibility import hidden_models
 from .audit import log_action, log_export
 from .changelist import ProbingDatesChangeList
 from .paginator import EstimatedCountPaginator
+from .personal import PersonalDataMixin
 
 #: After this many refusals the rest are summed up in one message.
 MAX_ERROR_MESSAGES = 10
@@ -45,13 +48,15 @@ def apply_each(ids: list[object], call: Callable[[object], object]) -> EachOutco
     return outcome
 
 
-class MeetAssistAdmin(ExportMixin, admin.ModelAdmin):
+class MeetAssistAdmin(PersonalDataMixin, ExportMixin, admin.ModelAdmin):
     """Base for the domain's admins: built for tables with millions of rows.
 
     Export is django-import-export's changelist *Export* button (``ExportMixin``): its view
     rebuilds the changelist's queryset from the request's filters and search, without
     counting or paginating, and exports it — no form listing every selected primary key
     (the "export selected" action, ``ExportActionMixin``, puts them all in a hidden field).
+    A related customer or consultant shows as its key to staff who may not view it, in the
+    list, its filters, its search and the export (``PersonalDataMixin``).
     """
 
     paginator = EstimatedCountPaginator
@@ -72,6 +77,13 @@ class MeetAssistAdmin(ExportMixin, admin.ModelAdmin):
         # Exporting shows every row: only for staff who may view this model (and, if
         # IMPORT_EXPORT_EXPORT_PERMISSION_CODE is set, who hold that permission too).
         return self.has_view_permission(request) and super().has_export_permission(request)
+
+    def get_export_resource_classes(self, request: HttpRequest):
+        hidden = hidden_models(request.user)
+        return [
+            for_viewer(resource, hidden)
+            for resource in super().get_export_resource_classes(request)
+        ]
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)
