@@ -34,6 +34,11 @@ def has(permission: str) -> Check:
     return lambda user: user.has_perm(permission)
 
 
+# Who sees the pages the dashboard's buttons come back to (views.py guards them with these).
+ARCHIVE_PAGE: Check = has(VIEW_ARCHIVE)
+DAY_PAGE: Check = sees("appointment")
+
+
 def _permission_owner(model: type[models.Model]) -> type[models.Model]:
     """Whose permission guards a table: an automatic many-to-many table follows its model."""
     return model._meta.auto_created or model
