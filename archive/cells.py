@@ -22,7 +22,9 @@ from django.utils.translation import gettext as _
 from .codec import PHONE_COLUMNS, CellError, decode, encode, is_text
 
 SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
-_NOT_IN_CELL = r"\x1f"
+# Never passed on as it is: the separator, and NUL (COPY refuses it without naming a column;
+# the codec's check names it).
+_NOT_IN_CELL = r"\x1f\x00"
 _CELL = f"[^{_NOT_IN_CELL}]"
 _NOT_ESCAPED = r"(?!'+[=+\-@\t\r])"  # a text cell the Excel escape did not touch
 _DATE = r"\d{4}-\d\d-\d\d"
@@ -32,7 +34,7 @@ _INTEGER = r"-?\d{1,18}"
 _FLOAT = r"-?\d{1,15}(?:\.\d{1,17})?"
 _BOOLEAN = r"(?i:true|false|t|f|yes|no)|1|0"
 # Not a 9-digit mobile number that lost its 0, not an Excel ="…" wrapper: nothing to repair.
-_PHONE_AS_IS = r"(?![35789]\d{8}(?![^\x1f]))(?!=)"
+_PHONE_AS_IS = rf"(?![35789]\d{{8}}(?!{_CELL}))(?!=)"
 
 
 def _choices(field: models.Field) -> list[str]:
@@ -67,7 +69,7 @@ def fast_pattern(field: models.Field) -> str:
     elif isinstance(target, models.IntegerField | models.AutoField):
         pattern = _INTEGER
     elif isinstance(target, models.CharField):  # another table's text key, exact
-        pattern = r"[^\x1f]+"
+        pattern = f"{_CELL}+"
     else:
         return "(?!)"
     return f"(?:{pattern})?" if field.null else pattern
