@@ -7,6 +7,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 from django.utils import translation
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,7 @@ def test_it_creates_a_superuser_and_prints_a_working_password(debug):
     password = printed.split("password: ")[1].strip()
     user = User.objects.get(username="admin")
     assert user.is_staff and user.is_superuser
-    assert authenticate(username="admin", password=password) == user
+    assert authenticate(HttpRequest(), username="admin", password=password) == user
 
 
 def test_an_existing_user_is_refused_and_left_unchanged(debug):
@@ -71,7 +72,10 @@ def test_a_given_password_must_pass_the_validators(debug, password, reason):
 def test_a_good_given_password_is_used(debug):
     run("--password", "a-long-local-passphrase-7")
 
-    assert authenticate(username="admin", password="a-long-local-passphrase-7") is not None
+    assert (
+        authenticate(HttpRequest(), username="admin", password="a-long-local-passphrase-7")
+        is not None
+    )
 
 
 def test_it_is_refused_with_debug_off(settings):
