@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.db.models import Model, QuerySet, URLField
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
@@ -24,6 +28,22 @@ from .personal import PersonalDataMixin
 
 #: After this many refusals the rest are summed up in one message.
 MAX_ERROR_MESSAGES = 10
+
+
+def _csp_hash(inline: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()}'"
+
+
+# django-import-export's export page carries one inline handler and two inline styles: the
+# policy allows exactly those (by hash), nothing else inline (tests/meetassist/test_csp_browser).
+EXPORT_PAGE_POLICY = {
+    "script-src-attr": ["'unsafe-hashes'", _csp_hash("onSelectToggleChange(event)")],
+    "style-src-attr": [
+        "'unsafe-hashes'",
+        _csp_hash("padding: 0;"),
+        _csp_hash("font-weight: bold;"),
+    ],
+}
 
 
 @dataclass
@@ -77,6 +97,10 @@ class MeetAssistAdmin(PersonalDataMixin, ExportMixin, admin.ModelAdmin):
         # Exporting shows every row: only for staff who may view this model (and, if
         # IMPORT_EXPORT_EXPORT_PERMISSION_CODE is set, who hold that permission too).
         return self.has_view_permission(request) and super().has_export_permission(request)
+
+    @method_decorator(csp_update(EXPORT_PAGE_POLICY))
+    def export_action(self, request: HttpRequest):
+        return super().export_action(request)
 
     def get_export_resource_classes(self, request: HttpRequest):
         hidden = hidden_models(request.user)
