@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "meetassist",
     "appointments",
     "archive",
     "dashboard",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "meetassist.sessions.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -153,18 +155,13 @@ AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=3
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "meetassist.client_ip.client_ip"
-AXES_COOLOFF_MESSAGE = _(
-    "Too many failed logins: this login is locked for a while. "
-    "Try again later or ask an administrator to unlock it."
-)
 AXES_LOCKOUT_TEMPLATE = "dashboard/lockout.html"
 
 # --- Sessions ---------------------------------------------------------------------------
-# Staff sessions end after SESSION_IDLE_MINUTES without a request (each request moves the
-# expiry on) and when the browser closes.
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (requests move the expiry
+# on: meetassist.sessions) and when the browser closes.
 SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=8 * 60)
 SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
-SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -------------------------------------------------------------

@@ -160,3 +160,15 @@ def test_a_direct_deployment_locks_by_the_connection_not_by_a_claimed_header(sta
         attempt("wrong", address=f"192.0.2.{n}")  # a new claimed address each time
 
     assert attempt(PASSWORD, address="192.0.2.200").status_code == 429
+
+
+def test_the_lockout_page_speaks_vietnamese_by_default(staff):
+    for _n in range(5):
+        attempt("wrong")
+
+    page = Client().post(
+        LOGIN, {"username": "lan", "password": PASSWORD}, **{GATEWAY: "198.51.100.7"}
+    )
+
+    assert page.status_code == 429
+    assert "5 lần đăng nhập sai cho người dùng này từ địa chỉ này" in page.content.decode()

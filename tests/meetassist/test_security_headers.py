@@ -9,7 +9,9 @@ import re
 import pytest
 from django.contrib.auth.models import User
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -86,13 +88,23 @@ def test_a_session_has_no_expiry_date_in_its_cookie_and_an_idle_limit_of_a_worki
     assert dt.timedelta(hours=7, minutes=59) < left <= dt.timedelta(hours=8)
 
 
-def test_each_request_moves_the_idle_limit_on(boss):
+def test_a_request_a_minute_after_the_last_moves_the_idle_limit_on(boss, monkeypatch):
+    monkeypatch.setattr("meetassist.sessions.REFRESH_SECONDS", 0)  # as if a minute had passed
     Session.objects.update(expire_date=timezone.now() + dt.timedelta(minutes=1))
 
     assert boss.get("/admin/").status_code == 200
 
     left = Session.objects.get().expire_date - timezone.now()
     assert left > dt.timedelta(hours=7, minutes=59)
+
+
+def test_requests_within_a_minute_write_the_session_once(boss):
+    boss.get("/admin/")
+
+    with CaptureQueriesContext(connection) as queries:
+        boss.get("/admin/")
+
+    assert not [q["sql"] for q in queries if "UPDATE" in q["sql"] and "django_session" in q["sql"]]
 
 
 def test_an_idle_session_has_ended(boss):
