@@ -146,7 +146,8 @@ def test_wrong_passwords_lock_the_login_at_the_gateways_source_address_whatever_
     elsewhere, _browser = _sign_in(app, "v1", STAFF_PASSWORD, source_ip="192.0.2.45")
 
     assert locked["statusCode"] == 429
-    assert "this login is locked" in body_text(locked)
+    assert "data-lockout" in body_text(locked)
+    assert "lượt đăng nhập này đã bị khoá" in body_text(locked)  # Vietnamese, the default
     assert not _session_cookies(locked)
     assert elsewhere["statusCode"] == 302
 
