@@ -3,9 +3,14 @@
 Columns are the model's own (snake_case, as in the archive) plus the names behind foreign
 keys, so a spreadsheet is readable without a lookup. The admin's changelist queryset
 already joins those rows (``list_select_related``), so the names cost no extra query.
+Staff who may not view a related model get its key only (``for_viewer``): the same rule as
+the changelist and the dashboard (``appointments.visibility``).
 """
 
 from __future__ import annotations
+
+from collections.abc import Collection
+from functools import cache
 
 from import_export import fields, resources
 
@@ -24,7 +29,39 @@ def _name(attribute: str, column: str) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, readonly=True)
 
 
-class CustomerResource(resources.ModelResource):
+class MeetAssistResource(resources.ModelResource):
+    #: Columns that show a related row, and the model whose view permission shows them.
+    related_columns: dict[str, str] = {}
+
+
+@cache
+def _without(resource: type[MeetAssistResource], columns: frozenset[str]):
+    class Reduced(resource):
+        def __init__(self, **kwargs) -> None:
+            super().__init__(**kwargs)
+            for column in columns:
+                self.fields.pop(column, None)
+
+        def get_export_order(self) -> tuple[str, ...]:
+            return tuple(c for c in super().get_export_order() if c not in columns)
+
+        def get_import_order(self) -> tuple[str, ...]:
+            return tuple(c for c in super().get_import_order() if c not in columns)
+
+    # The export form names its choices after the class: keep the original's name.
+    Reduced.__name__ = Reduced.__qualname__ = resource.__name__
+    return Reduced
+
+
+def for_viewer(
+    resource: type[MeetAssistResource], hidden: Collection[str]
+) -> type[MeetAssistResource]:
+    """``resource`` without the columns of the models (by name) its viewer may not see."""
+    columns = frozenset(c for c, model in resource.related_columns.items() if model in hidden)
+    return _without(resource, columns) if columns else resource
+
+
+class CustomerResource(MeetAssistResource):
     class Meta:
         model = Customer
         fields = (
@@ -39,7 +76,7 @@ class CustomerResource(resources.ModelResource):
         )
 
 
-class ConsultantResource(resources.ModelResource):
+class ConsultantResource(MeetAssistResource):
     class Meta:
         model = Consultant
         fields = (
@@ -55,8 +92,9 @@ class ConsultantResource(resources.ModelResource):
         )
 
 
-class ConsultantScheduleResource(resources.ModelResource):
+class ConsultantScheduleResource(MeetAssistResource):
     consultant_name = _name("consultant__full_name", "consultant_name")
+    related_columns = {"consultant_name": "consultant"}
 
     class Meta:
         model = ConsultantSchedule
@@ -71,9 +109,10 @@ class ConsultantScheduleResource(resources.ModelResource):
         )
 
 
-class AppointmentResource(resources.ModelResource):
+class AppointmentResource(MeetAssistResource):
     customer_name = _name("customer__full_name", "customer_name")
     consultant_name = _name("consultant__full_name", "consultant_name")
+    related_columns = {"customer_name": "customer", "consultant_name": "consultant"}
 
     class Meta:
         model = Appointment
@@ -94,9 +133,10 @@ class AppointmentResource(resources.ModelResource):
         )
 
 
-class AppointmentFeedbackResource(resources.ModelResource):
+class AppointmentFeedbackResource(MeetAssistResource):
     customer_name = _name("appointment__customer__full_name", "customer_name")
     consultant_name = _name("appointment__consultant__full_name", "consultant_name")
+    related_columns = {"customer_name": "customer", "consultant_name": "consultant"}
 
     class Meta:
         model = AppointmentFeedback
@@ -110,7 +150,7 @@ class AppointmentFeedbackResource(resources.ModelResource):
         )
 
 
-class CommunityProgramResource(resources.ModelResource):
+class CommunityProgramResource(MeetAssistResource):
     class Meta:
         model = CommunityProgram
         fields = (
@@ -127,9 +167,10 @@ class CommunityProgramResource(resources.ModelResource):
         )
 
 
-class ProgramParticipantResource(resources.ModelResource):
+class ProgramParticipantResource(MeetAssistResource):
     program_name = _name("program__program_name", "program_name")
     customer_name = _name("customer__full_name", "customer_name")
+    related_columns = {"program_name": "communityprogram", "customer_name": "customer"}
 
     class Meta:
         model = ProgramParticipant

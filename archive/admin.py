@@ -6,6 +6,7 @@ itself already refuses anyone who is not staff.
 
 from __future__ import annotations
 
+from celery.backends.base import DisabledBackend
 from celery.result import AsyncResult
 from django.conf import settings
 from django.contrib import admin, messages
@@ -130,11 +131,27 @@ class SeedLoadAdmin(admin.ModelAdmin):
             messages.error(request, str(err))
             return redirect("admin:archive_upload")
         messages.success(request, " · ".join([_("Upload loaded."), *lines]))
-        return redirect("admin:archive_seedload_changelist")
+        return self._landing(request)
+
+    def _landing(self, request: HttpRequest) -> HttpResponse:
+        """After a load: the record of loads, or the upload page for who may not view it."""
+        if self.has_view_permission(request):
+            return redirect("admin:archive_seedload_changelist")
+        return redirect("admin:archive_upload")
 
     def task_view(self, request: HttpRequest, task_id: str) -> HttpResponse:
         _require_permission(request)
         task = AsyncResult(task_id)
+        if isinstance(task.backend, DisabledBackend):
+            # The default set-up: loads run as they are confirmed and no result is kept.
+            message = _(
+                "This installation keeps no task results (CELERY_BROKER_URL is not set), "
+                "so a load's progress cannot be followed here."
+            )
+            if request.GET.get("format") == "json":
+                return JsonResponse({"state": "UNKNOWN", "error": message}, status=404)
+            messages.warning(request, message)
+            return redirect("admin:archive_upload")
         state = {"state": task.state, "info": None}
         if task.state == "PROGRESS":
             state["info"] = task.info

@@ -24,7 +24,9 @@ from meetassist.phones import stored_form_pattern
 from .codec import PHONE_COLUMNS, Cell, CellError, decode, encode, is_text
 
 SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
-_NOT_IN_CELL = r"\x1f"
+# Never passed on as it is: the separator, and NUL (COPY refuses it without naming a column;
+# the codec's check names it).
+_NOT_IN_CELL = r"\x1f\x00"
 _CELL = f"[^{_NOT_IN_CELL}]"
 _NOT_ESCAPED = r"(?!'+[=+\-@\t\r])"  # a text cell the Excel escape did not touch
 _DATE = r"\d{4}-\d\d-\d\d"
@@ -71,7 +73,7 @@ def fast_pattern(field: models.Field) -> str:
     elif isinstance(target, models.IntegerField | models.AutoField):
         pattern = _INTEGER
     elif isinstance(target, models.CharField):  # another table's text key, exact
-        pattern = r"[^\x1f]+"
+        pattern = f"{_CELL}+"
     else:
         return "(?!)"
     return f"(?:{pattern})?" if field.null else pattern

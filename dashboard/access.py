@@ -1,7 +1,8 @@
 """Who may see what: staff only, and each model's data only with its view permission.
 
-A change permission counts as view, as in the admin. The dashboard's own actions have their
-own permissions (``dashboard.models.DashboardAccess``).
+The rule itself (a change permission counts as view, as in the admin) lives in
+``appointments.visibility``, which the admin and its exports follow too. The dashboard's own
+actions have their own permissions (``dashboard.models.DashboardAccess``).
 """
 
 from __future__ import annotations
@@ -9,35 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from django.apps import apps
-from django.contrib.auth import get_permission_codename
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import models
 
-from appointments.selectors import MODEL_NAMES
+from appointments.visibility import User, can_view, is_staff, visible_models
 
-User = AbstractBaseUser | AnonymousUser
 Check = Callable[[User], bool]
 
 VIEW_ARCHIVE = "dashboard.view_archive_status"
 RUN_ARCHIVE = "dashboard.run_archive"
 LOAD_FROM_ARCHIVE = "dashboard.load_from_archive"
-
-
-def can_view(user: User, model: type[models.Model]) -> bool:
-    opts = model._meta
-    return any(
-        user.has_perm(f"{opts.app_label}.{get_permission_codename(action, opts)}")
-        for action in ("view", "change")
-    )
-
-
-def visible_models(user: User) -> frozenset[str]:
-    """The domain models (by model name) whose data ``user`` may see."""
-    if not is_staff(user):
-        return frozenset()
-    return frozenset(
-        name for name in MODEL_NAMES if can_view(user, apps.get_model("appointments", name))
-    )
 
 
 def sees(*names: str) -> Check:
@@ -53,8 +34,9 @@ def has(permission: str) -> Check:
     return lambda user: user.has_perm(permission)
 
 
-def is_staff(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.is_staff)
+# Who sees the pages the dashboard's buttons come back to (views.py guards them with these).
+ARCHIVE_PAGE: Check = has(VIEW_ARCHIVE)
+DAY_PAGE: Check = sees("appointment")
 
 
 def _permission_owner(model: type[models.Model]) -> type[models.Model]:

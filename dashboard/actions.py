@@ -27,7 +27,13 @@ def _report(request: HttpRequest, started: archive_actions.TaskStarted, done: st
         messages.info(request, _("Queued; this page follows its progress."))
 
 
-def _to(url_name: str, **query: str | None) -> HttpResponseRedirect:
+def _to(
+    request: HttpRequest, url_name: str, may_see: access.Check, **query: str | None
+) -> HttpResponseRedirect:
+    """Back to the button's page; to the admin's index (where the message shows too) for
+    staff who may press the button but not see that page, instead of a 403."""
+    if not may_see(request.user):
+        return HttpResponseRedirect(reverse("admin:index"))
     query = {k: v for k, v in query.items() if v}
     url = reverse(url_name)
     return HttpResponseRedirect(f"{url}?{urlencode(query)}" if query else url)
@@ -40,9 +46,14 @@ def archive_run(request: HttpRequest) -> HttpResponse:
         started = archive_actions.archive_run_now(user=request.user)
     except DomainError as err:
         messages.error(request, str(err))
-        return _to("dashboard:archive")
+        return _to(request, "dashboard:archive", access.ARCHIVE_PAGE)
     _report(request, started, _("The archive run finished; the table below shows its result."))
-    return _to("dashboard:archive", task=None if started.finished else started.task_id)
+    return _to(
+        request,
+        "dashboard:archive",
+        access.ARCHIVE_PAGE,
+        task=None if started.finished else started.task_id,
+    )
 
 
 @staff_only(access.has(access.RUN_ARCHIVE))
@@ -64,7 +75,7 @@ def archive_schedule(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The periodic archive is enabled."))
         else:
             messages.success(request, _("The periodic archive is disabled."))
-    return _to("dashboard:archive")
+    return _to(request, "dashboard:archive", access.ARCHIVE_PAGE)
 
 
 @staff_only(access.has(access.LOAD_FROM_ARCHIVE))
@@ -78,11 +89,11 @@ def day_load(request: HttpRequest) -> HttpResponse:
         started = archive_actions.archive_day_load(user=request.user, date=date)
     except DomainError as err:
         messages.error(request, str(err))
-        return _to("dashboard:day", date=date.isoformat())
+        return _to(request, "dashboard:day", access.DAY_PAGE, date=date.isoformat())
     _report(
         request,
         started,
         _("%(date)s was loaded from the archive.") % {"date": date.isoformat()},
     )
     task = None if started.finished else started.task_id
-    return _to("dashboard:day", date=date.isoformat(), task=task)
+    return _to(request, "dashboard:day", access.DAY_PAGE, date=date.isoformat(), task=task)

@@ -115,9 +115,7 @@ def _table(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 overview = page_view(
     pages.overview_page, "dashboard/overview.html", access.sees_any, _("Overview"), _overview
 )
-day = page_view(
-    pages.day_page, "dashboard/day.html", access.sees("appointment"), _("Day view"), _day
-)
+day = page_view(pages.day_page, "dashboard/day.html", access.DAY_PAGE, _("Day view"), _day)
 customers = page_view(
     pages.customers_page,
     "dashboard/customers.html",
@@ -141,7 +139,7 @@ programs = page_view(
 archive = page_view(
     pages.archive_page,
     "dashboard/archive.html",
-    access.has(access.VIEW_ARCHIVE),
+    access.ARCHIVE_PAGE,
     _("Archive"),
     _archive,
 )

@@ -7,9 +7,16 @@ SECRET_KEY and ALLOWED_HOSTS, or start-up stops with a message naming the variab
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
+from django.core.checks.security.base import (
+    SECRET_KEY_INSECURE_PREFIX,
+    SECRET_KEY_MIN_LENGTH,
+    SECRET_KEY_MIN_UNIQUE_CHARACTERS,
+)
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +39,22 @@ def _require(*names: str) -> None:
             )
 
 
+def _strong_secret_key(key: str) -> str:
+    """Refuse a key ``check --deploy`` would call weak (security.W009): it signs sessions."""
+    if (
+        len(key) < SECRET_KEY_MIN_LENGTH
+        or len(set(key)) < SECRET_KEY_MIN_UNIQUE_CHARACTERS
+        or key.startswith(SECRET_KEY_INSECURE_PREFIX)
+    ):
+        raise ImproperlyConfigured(
+            f"The SECRET_KEY environment variable is too weak: give at least "
+            f"{SECRET_KEY_MIN_LENGTH} characters, {SECRET_KEY_MIN_UNIQUE_CHARACTERS} of them "
+            f"different, not starting with {SECRET_KEY_INSECURE_PREFIX!r} (e.g. python -c "
+            f"'import secrets; print(secrets.token_urlsafe(50))')."
+        )
+    return key
+
+
 if DEBUG:
     # Local-only key: used only while DEBUG is on, it never protects real data.
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-local-development-only")
@@ -40,7 +63,7 @@ if DEBUG:
     )
 else:
     _require("SECRET_KEY", "ALLOWED_HOSTS")
-    SECRET_KEY = env.str("SECRET_KEY")
+    SECRET_KEY = _strong_secret_key(env.str("SECRET_KEY"))
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")
 
 INSTALLED_APPS = [
@@ -53,6 +76,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_celery_beat",
     "import_export",
+    "axes",
+    "csp",
+    "meetassist",
     "appointments",
     "archive",
     "dashboard",
@@ -62,12 +88,16 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "meetassist.sessions.SessionIdleMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "meetassist.urls"
@@ -113,6 +143,26 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "admin:login"
+# django-axes checks each login first: after LOGIN_FAILURE_LIMIT wrong passwords for one
+# username from one address, that pair is locked out for LOGIN_COOLOFF_MINUTES (superusers
+# see and delete lockouts in the admin; `manage.py axes_reset_username NAME` unlocks).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "meetassist.client_ip.client_ip"
+AXES_LOCKOUT_TEMPLATE = "dashboard/lockout.html"
+
+# --- Sessions ---------------------------------------------------------------------------
+# Staff sessions end after SESSION_IDLE_MINUTES without a request (requests move the expiry
+# on: meetassist.sessions) and when the browser closes.
+SESSION_IDLE_MINUTES = env.int("SESSION_IDLE_MINUTES", default=8 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_MINUTES * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
@@ -202,7 +252,17 @@ CELERY_TASK_SEND_SENT_EVENT = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 
 # --- Security (production) ----------------------------------------------------------------
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Who stands in front of the app (README, "Security"): "apigateway" (Lambda through API
+# Gateway; Zappa passes the event's source address), "proxy" (a proxy that sets
+# X-Forwarded-Proto and appends X-Forwarded-For) or "none" (a direct deployment: neither
+# header is believed, HTTPS and the client's address are the server's own).
+TRUSTED_PROXY = env.str("TRUSTED_PROXY", default="apigateway")
+if TRUSTED_PROXY not in ("apigateway", "proxy", "none"):
+    raise ImproperlyConfigured(
+        f"TRUSTED_PROXY must be apigateway, proxy or none, not {TRUSTED_PROXY!r}."
+    )
+if TRUSTED_PROXY != "none":
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -213,6 +273,20 @@ if not DEBUG:
     SECURE_CONTENT_TYPE_NOSNIFF = True
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# django-csp: everything from this origin only; the one page script that is inline carries
+# the request's nonce. No inline styles, no plugins, no framing, forms post here only.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
 
 # --- Logging ------------------------------------------------------------------------------
 # Production logs one JSON object a line (CloudWatch parses it; tracebacks stay in one event).

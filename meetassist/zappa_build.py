@@ -17,7 +17,7 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 
 BUILD_ENVIRONMENT = {
     "DEBUG": "false",
-    "SECRET_KEY": "collectstatic-at-build-time-signs-nothing",
+    "SECRET_KEY": "collectstatic-at-build-time-signs-nothing-and-is-never-deployed",
     "ALLOWED_HOSTS": "localhost",
     "DATABASE_URL": "sqlite://:memory:",
 }

@@ -68,6 +68,7 @@ class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
         "slot_link",
     )
     list_display_links = ("appointment_id", "date")
+    related_keys = {"customer": "customer", "consultant": "consultant"}
     list_filter = ("status", "date", "consultant")
     # Customer columns only: an OR that also spans the consultant (or the appointment's
     # own customer_id) keeps PostgreSQL from narrowing customers first, and a search of a
@@ -141,6 +142,7 @@ class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
 class AppointmentFeedbackAdmin(MeetAssistAdmin):
     resource_classes = [AppointmentFeedbackResource]
     list_display = ("appointment", "customer", "consultant", "rating", "created_at")
+    related_keys = {"customer": "appointment__customer", "consultant": "appointment__consultant"}
     list_filter = ("created_at", ("appointment__consultant", admin.RelatedFieldListFilter))
     search_fields = (
         "appointment__customer__full_name",

@@ -3,12 +3,16 @@ phone numbers cleaned to their stored form and found by any form."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from csp.decorators import csp_update
 from django.contrib import admin, messages
 from django.db.models import Model, Q, QuerySet, URLField
 from django.http import HttpRequest
+from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
@@ -18,12 +22,31 @@ from meetassist.exceptions import DomainError
 from meetassist.phones import PHONE_FIELDS, phone_search_terms
 
 from ..forms import PhoneNumberField, phone_warnings
+from ..resources import for_viewer
+from ..visibility import hidden_models
 from .audit import log_action, log_export
 from .changelist import ProbingDatesChangeList
 from .paginator import EstimatedCountPaginator
+from .personal import PersonalDataMixin
 
 #: After this many refusals the rest are summed up in one message.
 MAX_ERROR_MESSAGES = 10
+
+
+def _csp_hash(inline: str) -> str:
+    return f"'sha256-{base64.b64encode(hashlib.sha256(inline.encode()).digest()).decode()}'"
+
+
+# django-import-export's export page carries one inline handler and two inline styles: the
+# policy allows exactly those (by hash), nothing else inline (tests/meetassist/test_csp_browser).
+EXPORT_PAGE_POLICY = {
+    "script-src-attr": ["'unsafe-hashes'", _csp_hash("onSelectToggleChange(event)")],
+    "style-src-attr": [
+        "'unsafe-hashes'",
+        _csp_hash("padding: 0;"),
+        _csp_hash("font-weight: bold;"),
+    ],
+}
 
 
 @dataclass
@@ -48,13 +71,15 @@ def apply_each(ids: list[object], call: Callable[[object], object]) -> EachOutco
     return outcome
 
 
-class MeetAssistAdmin(ExportMixin, admin.ModelAdmin):
+class MeetAssistAdmin(PersonalDataMixin, ExportMixin, admin.ModelAdmin):
     """Base for the domain's admins: built for tables with millions of rows.
 
     Export is django-import-export's changelist *Export* button (``ExportMixin``): its view
     rebuilds the changelist's queryset from the request's filters and search, without
     counting or paginating, and exports it — no form listing every selected primary key
     (the "export selected" action, ``ExportActionMixin``, puts them all in a hidden field).
+    A related customer or consultant shows as its key to staff who may not view it, in the
+    list, its filters, its search and the export (``PersonalDataMixin``).
     """
 
     paginator = EstimatedCountPaginator
@@ -101,6 +126,17 @@ class MeetAssistAdmin(ExportMixin, admin.ModelAdmin):
         # Exporting shows every row: only for staff who may view this model (and, if
         # IMPORT_EXPORT_EXPORT_PERMISSION_CODE is set, who hold that permission too).
         return self.has_view_permission(request) and super().has_export_permission(request)
+
+    @method_decorator(csp_update(EXPORT_PAGE_POLICY))
+    def export_action(self, request: HttpRequest):
+        return super().export_action(request)
+
+    def get_export_resource_classes(self, request: HttpRequest):
+        hidden = hidden_models(request.user)
+        return [
+            for_viewer(resource, hidden)
+            for resource in super().get_export_resource_classes(request)
+        ]
 
     def get_export_data(self, file_format, request, queryset, **kwargs):
         data = super().get_export_data(file_format, request, queryset, **kwargs)

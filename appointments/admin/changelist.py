@@ -5,6 +5,9 @@ date_trunc('year', date)`` over every filtered row: on a million appointments th
 query costs more than the rest of the page. Walking the index instead (the first date, then
 the first date on or after the next year, and so on) costs one index lookup per year or
 month found. Days inside one month keep Django's query, which reads only that month.
+
+A drill-down date past the calendar (``?date__year=99999…``, or the year after 9999) is a
+bad filter like any other: a message, and the list without it, instead of a server error.
 """
 
 from __future__ import annotations
@@ -12,8 +15,11 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
+from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ChangeList
 from django.db.models import Min, QuerySet
+from django.utils.translation import gettext as _
 
 
 def _period_start(day: dt.date, kind: str) -> dt.date:
@@ -50,6 +56,15 @@ def _probing_class(queryset_class: type[QuerySet]) -> type[QuerySet]:
 
 
 class ProbingDatesChangeList(ChangeList):
+    def get_filters(self, request, *args, **kwargs):
+        try:
+            return super().get_filters(request, *args, **kwargs)
+        except (OverflowError, ValueError) as err:
+            # Django checks the drill-down's numbers, not their range (datetime(10**22, 1, 1),
+            # 9999-12-31 plus a month): the admin then shows the list without the filter.
+            messages.warning(request, _("That date is out of range: the list shows all dates."))
+            raise IncorrectLookupParameters(err) from err
+
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
         if self.query:

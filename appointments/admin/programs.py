@@ -31,6 +31,7 @@ class CommunityProgramAdmin(MeetAssistAdmin):
 class ProgramParticipantAdmin(MeetAssistAdmin):
     resource_classes = [ProgramParticipantResource]
     list_display = ("customer", "program", "status", "registered_time")
+    related_keys = {"customer": "customer", "program": "program"}
     list_filter = ("status", "registered_time", "program")
     search_fields = (
         "customer__full_name",

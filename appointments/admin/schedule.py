@@ -14,6 +14,7 @@ class ConsultantScheduleAdmin(MeetAssistAdmin):
     resource_classes = [ConsultantScheduleResource]
     list_display = ("schedule_id", "consultant", "date", "start_time", "end_time", "is_available")
     list_display_links = ("schedule_id", "consultant")
+    related_keys = {"consultant": "consultant"}
     list_filter = ("is_available", "date", "consultant")
     search_fields = ("consultant__full_name", "consultant__email", "consultant__phone_number")
     date_hierarchy = "date"

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 import pytest
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
+from django.http import HttpRequest
 from django.test import Client
 
 PASSWORD = "correct-horse-battery-staple"
@@ -34,7 +35,8 @@ def login(settings) -> Callable[..., Client]:
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
         client = Client(HTTP_ACCEPT_LANGUAGE="en")
-        assert client.login(username=user.username, password=PASSWORD)
+        # django-axes checks every login against its request (a bare one stands in here).
+        assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
         return client
 
     return _login

@@ -99,6 +99,19 @@ CASES = {
         lambda: _appointments(["2", "7", "nobody", "2025-03-15", "09:00", "pending"]),
         ["data/Appointment.csv", "nobody"],
     ),
+    "a NUL byte in a name": (
+        lambda: put(
+            "data/Customer.csv", csv_text([*CUSTOMER, "Notes"], [["c1", "A\x00n", "", "0", ""]])
+        ),
+        ["data/Customer.csv:2:2 (FullName)", "contains a NUL character"],
+    ),
+    # Notes had no fast-path limit, so COPY met the NUL and named no column (issue 13, item 9).
+    "a NUL byte in notes": (
+        lambda: put(
+            "data/Customer.csv", csv_text([*CUSTOMER, "Notes"], [["c1", "An", "", "0", "gh\x00i"]])
+        ),
+        ["data/Customer.csv:2:5 (Notes)", "contains a NUL character"],
+    ),
     "a text longer than its column": (
         lambda: put("data/Customer.csv", csv_text(CUSTOMER, [["c1", "An", "0" * 25, "0"]])),
         ["data/Customer.csv:2:3 (PhoneNumber)", "20"],

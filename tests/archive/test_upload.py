@@ -274,3 +274,34 @@ def test_uploaded_phone_numbers_are_stored_in_one_form_and_the_preview_warns(adm
         "c4": "02438261234",
         "c5": "không có",
     }
+
+
+def test_the_task_page_without_a_result_backend_says_so_instead_of_failing(admin_client):
+    """The default set-up keeps no task results: the page explains, the JSON is a 404."""
+    url = reverse("admin:archive_upload_task", args=["0b5e7a1c-no-such-task"])
+
+    page = admin_client.get(url, headers=ENGLISH)
+    data = admin_client.get(url, {"format": "json"}, headers=ENGLISH)
+
+    assert page.status_code == 302 and page["Location"] == UPLOAD_URL
+    followed = admin_client.get(UPLOAD_URL, headers=ENGLISH).content.decode()
+    assert "keeps no task results (CELERY_BROKER_URL is not set)" in followed
+    assert data.status_code == 404
+    assert data.json()["state"] == "UNKNOWN"
+    assert "progress cannot be followed" in data.json()["error"]
+
+
+@needs_exporter
+def test_staff_who_may_upload_but_not_view_the_loads_land_on_the_upload_page(client, shop):
+    uploader = User.objects.create_user("taile", password="x", is_staff=True)
+    uploader.user_permissions.add(Permission.objects.get(codename="add_seedload"))
+    client.force_login(uploader)
+    response = _post(client, ("customer.csv", _customers_csv()), headers=ENGLISH)
+
+    confirm = client.post(response["Location"].split("?")[0], {"date": ""}, headers=ENGLISH)
+
+    assert confirm.status_code == 302 and confirm["Location"] == UPLOAD_URL
+    landing = client.get(confirm["Location"], headers=ENGLISH)
+    assert landing.status_code == 200
+    assert "Upload loaded." in landing.content.decode()
+    assert m.Customer.objects.get(pk="c3").full_name == "Chi"

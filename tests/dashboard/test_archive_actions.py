@@ -126,3 +126,38 @@ def test_a_task_run_in_process_reports_success():
     started = archive_actions._start(_succeeding_task)
     assert (started.finished, started.failed, started.detail) == (True, False, None)
     assert started.task_id
+
+
+@needs_tasks
+def test_run_now_by_who_may_not_see_the_archive_page_lands_on_the_admin_index(
+    client_for, archive_dir
+):
+    client = client_for(perms=["dashboard.run_archive"])
+
+    response = client.post("/dashboard/archive/run/", headers={"accept-language": "en"})
+
+    assert response.status_code == 302 and response["Location"] == "/admin/"
+    [(level, _text)] = messages_of(response)
+    assert level == "success"
+    assert client.get(response["Location"]).status_code == 200
+
+
+@needs_schedule
+def test_schedule_by_who_may_not_see_the_archive_page_lands_on_the_admin_index(
+    client_for, schedule
+):
+    client = client_for(perms=["dashboard.run_archive"])
+
+    response = client.post("/dashboard/archive/schedule/", {"enabled": "off"})
+
+    assert response["Location"] == "/admin/"
+
+
+@needs_tasks
+def test_load_day_by_who_may_not_see_the_day_lands_on_the_admin_index(client_for, archive_dir):
+    client = client_for(perms=["dashboard.load_from_archive"])
+
+    response = client.post("/dashboard/appointments/load/", {"date": "2025-03-12"})
+
+    assert response["Location"] == "/admin/"
+    assert client.get(response["Location"]).status_code == 200

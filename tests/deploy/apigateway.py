@@ -42,8 +42,10 @@ def request(
     body: bytes | None = None,
     body_as_base64: bool = False,
     query: str = "",
+    source_ip: str = "203.0.113.9",
 ) -> dict[str, Any]:
-    """An API Gateway event for ``method path`` (path without the stage) in ``version``."""
+    """An API Gateway event for ``method path`` (path without the stage) in ``version``,
+    from the client at ``source_ip`` (what API Gateway itself saw, not a header)."""
     all_headers = {
         "Host": API_HOST,
         "User-Agent": "pytest",
@@ -61,6 +63,8 @@ def request(
         payload = body.decode()
     build = _v2 if version == "v2" else _v1
     event = build(method, path, stage=stage, headers=all_headers, cookies=cookies, query=query)
+    context = event["requestContext"]
+    (context.get("identity") or context["http"])["sourceIp"] = source_ip
     event["body"] = payload
     event["isBase64Encoded"] = body_as_base64
     return event

@@ -63,7 +63,15 @@ def test_login_page_links_and_static_urls_carry_the_stage_prefix(app, version):
         assert re.fullmatch(r"/dev/static/admin/css/[\w-]+\.[0-9a-f]{12}\.css", url), url
 
 
-def _sign_in(app, version: str, password: str, *, as_base64: bool = False):
+def _sign_in(
+    app,
+    version: str,
+    password: str,
+    *,
+    as_base64: bool = False,
+    source_ip: str = "203.0.113.9",
+    extra_headers: dict[str, str] | None = None,
+):
     """GET the login page, POST its form as a browser does: (reply, browser)."""
     browser = Browser()
     page = _login_page(app, version, browser)
@@ -80,6 +88,7 @@ def _sign_in(app, version: str, password: str, *, as_base64: bool = False):
         "Content-Type": "application/x-www-form-urlencoded",
         "Origin": f"https://{API_HOST}",
         "Referer": f"https://{API_HOST}/dev/admin/login/",
+        **(extra_headers or {}),
     }
     event = request(
         version,
@@ -90,6 +99,7 @@ def _sign_in(app, version: str, password: str, *, as_base64: bool = False):
         headers=headers,
         body=form,
         body_as_base64=as_base64,
+        source_ip=source_ip,
     )
     return app.invoke(event), browser
 
@@ -119,6 +129,41 @@ def test_wrong_password_is_refused_on_the_login_page(app):
 
     assert reply["statusCode"] == 200
     assert not _session_cookies(reply)
+
+
+def test_wrong_passwords_lock_the_login_at_the_gateways_source_address_whatever_headers_say(app):
+    """Five failures from one client lock it, though each claims another X-Forwarded-For and
+    X-Apigateway-Source-Ip: the address is the event's, as Zappa maps it (zappa_settings)."""
+    for n in range(5):
+        spoofed = {"X-Forwarded-For": f"198.51.100.{n}, 130.176.1.1"}
+        spoofed["X-Apigateway-Source-Ip"] = f"198.51.100.{n}"
+        reply, _browser = _sign_in(
+            app, "v1", "not-the-password", source_ip="192.0.2.44", extra_headers=spoofed
+        )
+    assert reply["statusCode"] == 429
+
+    locked, _browser = _sign_in(app, "v1", STAFF_PASSWORD, source_ip="192.0.2.44")
+    elsewhere, _browser = _sign_in(app, "v1", STAFF_PASSWORD, source_ip="192.0.2.45")
+
+    assert locked["statusCode"] == 429
+    assert "data-lockout" in body_text(locked)
+    assert "lượt đăng nhập này đã bị khoá" in body_text(locked)  # Vietnamese, the default
+    assert not _session_cookies(locked)
+    assert elsewhere["statusCode"] == 302
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_pages_carry_a_strict_content_security_policy_and_a_browser_session(app, version):
+    page = _login_page(app, version)
+    reply, _browser = _sign_in(app, version, STAFF_PASSWORD)
+
+    policy = header(page, "Content-Security-Policy")
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy and "unsafe-inline" not in policy
+    assert header(page, "X-Content-Type-Options") == "nosniff"
+    assert header(page, "X-Frame-Options") == "DENY"
+    (session,) = _session_cookies(reply)
+    assert "expires=" not in session.lower() and "max-age" not in session.lower()
 
 
 @pytest.mark.parametrize("version", VERSIONS)

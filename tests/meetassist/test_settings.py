@@ -1,4 +1,4 @@
-"""Settings from the environment: with DEBUG off, missing secrets stop start-up by name."""
+"""Settings from the environment: with DEBUG off, missing or weak secrets stop start-up by name."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCTION = {"DEBUG": "false", "SECRET_KEY": "x" * 50, "ALLOWED_HOSTS": "meetassist.example.vn"}
+PRODUCTION = {
+    "DEBUG": "false",
+    "SECRET_KEY": "k3Jq9-vTzR" * 5,  # 50 characters, 10 distinct: what check --deploy accepts
+    "ALLOWED_HOSTS": "meetassist.example.vn",
+}
 
 
 def start_django(**overrides: str | None) -> subprocess.CompletedProcess:
@@ -52,3 +56,34 @@ def test_debug_starts_without_either_variable():
     result = start_django(DEBUG="true", SECRET_KEY=None, ALLOWED_HOSTS=None)
 
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize(
+    "weak",
+    [
+        "x",
+        "x" * 50,  # long enough, but one character
+        "abcd" * 20,  # four distinct characters
+        "k3Jq9-vTzR" * 4,  # 40 characters
+        "django-insecure-" + "k3Jq9-vTzR" * 5,  # Django's marker of a generated dev key
+    ],
+)
+def test_production_with_a_weak_secret_key_stops_naming_it(weak):
+    result = start_django(SECRET_KEY=weak)
+
+    assert result.returncode != 0
+    assert "ImproperlyConfigured" in result.stderr
+    assert "The SECRET_KEY environment variable is too weak" in result.stderr
+
+
+def test_debug_accepts_a_short_local_key():
+    result = start_django(DEBUG="true", SECRET_KEY="x")
+
+    assert result.returncode == 0, result.stderr
+
+
+def test_an_unknown_trusted_proxy_is_refused_with_the_choices():
+    result = start_django(TRUSTED_PROXY="cloudflare")
+
+    assert result.returncode != 0
+    assert "TRUSTED_PROXY must be apigateway, proxy or none" in result.stderr

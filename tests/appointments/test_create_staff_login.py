@@ -1,0 +1,86 @@
+"""``create_staff_login`` only creates the local demo login (issue 13, item 8)."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import CommandError, call_command
+from django.http import HttpRequest
+from django.utils import translation
+
+pytestmark = pytest.mark.django_db
+
+User = get_user_model()
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    with translation.override("en"):
+        call_command("create_staff_login", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def debug(settings):
+    settings.DEBUG = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def test_it_creates_a_superuser_and_prints_a_working_password(debug):
+    printed = run()
+
+    password = printed.split("password: ")[1].strip()
+    user = User.objects.get(username="admin")
+    assert user.is_staff and user.is_superuser
+    assert authenticate(HttpRequest(), username="admin", password=password) == user
+
+
+def test_an_existing_user_is_refused_and_left_unchanged(debug):
+    someone = User.objects.create_user("lan", password="her-own-password-2024")
+
+    with pytest.raises(CommandError, match="The user lan exists already and is left unchanged"):
+        run("--username", "lan")
+
+    someone.refresh_from_db()
+    assert not someone.is_superuser and not someone.is_staff
+    assert someone.check_password("her-own-password-2024")
+
+
+def test_skip_existing_says_so_and_still_changes_nothing(debug):
+    run()
+    before = User.objects.get(username="admin").password
+
+    printed = run("--skip-existing")
+
+    assert "exists already and is left unchanged" in printed
+    assert User.objects.get(username="admin").password == before
+
+
+@pytest.mark.parametrize(
+    ("password", "reason"),
+    [("admin", "too short"), ("12345678901", "entirely numeric"), ("password123", "too common")],
+)
+def test_a_given_password_must_pass_the_validators(debug, password, reason):
+    with pytest.raises(CommandError, match=reason):
+        run("--password", password)
+
+    assert not User.objects.exists()
+
+
+def test_a_good_given_password_is_used(debug):
+    run("--password", "a-long-local-passphrase-7")
+
+    assert (
+        authenticate(HttpRequest(), username="admin", password="a-long-local-passphrase-7")
+        is not None
+    )
+
+
+def test_it_is_refused_with_debug_off(settings):
+    settings.DEBUG = False
+
+    with pytest.raises(CommandError, match="with DEBUG off use createsuperuser"):
+        run()
+    assert not User.objects.exists()
