@@ -24,6 +24,7 @@ from meetassist.exceptions import DomainError
 
 from . import changes
 from .exporter import Progress, RunContext, TableOutcome, Uploader, table_archive
+from .fate import parent_spec
 from .keys import archive_key_floors, sequences_past
 from .lock import run_lock
 from .manifest import (
@@ -205,8 +206,27 @@ def _archive(
             uploader=uploader,
         )
         for spec in specs:
+            parent = parent_spec(spec)
+            failed = {o.name for o in outcomes if o.status == "failed"}
+            if parent is not None and parent.name in failed:
+                outcomes.append(_follower_held_back(spec, parent, previous_tables))
+                continue
             outcomes.append(table_archive(spec, ctx, previous_tables.get(spec.name)))
     return _finish(previous, identity, outcomes, run_id, started, snapshot if pg else "")
+
+
+def _follower_held_back(spec: TableSpec, parent: TableSpec, previous: dict) -> TableOutcome:
+    """A follower is not archived when its parent failed: its new rows would point at
+    parents the archive does not hold, and a seed would refuse them."""
+    files = dict((previous.get(spec.name) or {}).get("files") or {})
+    return TableOutcome(
+        spec.name,
+        "failed",
+        files,
+        held_before=bool(files),
+        error=_("not archived because %(parent)s failed in this run; it goes with it next time")
+        % {"parent": parent.name},
+    )
 
 
 def _run_status(outcomes: list[TableOutcome]) -> str:

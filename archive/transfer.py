@@ -53,8 +53,8 @@ class Objects(Protocol):
         """The ETag of the object at ``key`` now, or None when there is none."""
 
     def our_md5(self, key: str) -> str | None:
-        """The MD5 our upload recorded with the object (S3 user metadata ``md5``); None when
-        there is none: another tool wrote it, or the storage keeps no such record (folder)."""
+        """The MD5 our upload recorded with the object (S3 user metadata ``md5``, a hidden
+        file beside it in a folder); None when another tool wrote it since."""
 
     def stat(self, key: str) -> tuple[str | None, int] | None:
         """(our MD5 or None, size) of the object at ``key``, or None when there is none."""
@@ -182,7 +182,13 @@ class FolderObjects:
         return _folder_listed(path.stat()).etag if path.is_file() else None
 
     def our_md5(self, key: str) -> str | None:
-        return None
+        path = self.root / key
+        try:
+            md5, etag = _sidecar(path).read_text().split()
+            current = _folder_listed(path.stat()).etag
+        except (OSError, ValueError):
+            return None
+        return md5 if etag == current else None  # written since by someone else
 
     def stat(self, key: str) -> tuple[str | None, int] | None:
         path = self.root / key
@@ -204,7 +210,10 @@ class FolderObjects:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        return _folder_listed(target.stat()).etag
+        etag = _folder_listed(target.stat()).etag
+        # What S3 keeps as user metadata: our MD5, valid while the file is as we wrote it.
+        _sidecar(target).write_text(f"{md5} {etag}")
+        return etag
 
     def get(self, key: str, path: Path) -> None:
         with open(self.root / key, "rb") as source, open(path, "wb") as out:
@@ -219,10 +228,16 @@ class FolderObjects:
 
     def delete(self, key: str) -> None:
         (self.root / key).unlink(missing_ok=True)
+        _sidecar(self.root / key).unlink(missing_ok=True)
 
 
 def _etag(quoted: str) -> str:
     return quoted.strip('"')
+
+
+def _sidecar(path: Path) -> Path:
+    """A hidden file beside an object of a folder archive (listings skip dot files)."""
+    return path.with_name(f".{path.name}.md5")
 
 
 def _folder_listed(stat: os.stat_result) -> Listed:

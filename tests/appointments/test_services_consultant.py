@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from appointments import services
 from appointments.models import Consultant, ConsultantSchedule
@@ -10,6 +11,13 @@ from meetassist.exceptions import DomainError
 from tests import factories
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """The messages are asserted in English (Vietnamese is the default language)."""
+    with translation.override("en"):
+        yield
 
 
 def test_a_consultant_with_an_appointment_is_kept_and_the_reason_given():
