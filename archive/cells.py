@@ -19,7 +19,8 @@ import re
 from django.db import models
 from django.utils.translation import gettext as _
 
-from .codec import PHONE_COLUMNS, CellError, decode, encode, is_text
+from .codec import PHONE_COLUMNS, Cell, CellError, decode, encode, is_text
+from .spreadsheet import ROUNDED, SCIENTIFIC, is_key
 
 SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
 _NOT_IN_CELL = r"\x1f"
@@ -33,6 +34,9 @@ _FLOAT = r"-?\d{1,15}(?:\.\d{1,17})?"
 _BOOLEAN = r"(?i:true|false|t|f|yes|no)|1|0"
 # Not a 9-digit mobile number that lost its 0, not an Excel ="…" wrapper: nothing to repair.
 _PHONE_AS_IS = r"(?![35789]\d{8}(?![^\x1f]))(?!=)"
+# Not an ID a spreadsheet turned into a number: COPY would take "1.00700411485697E+18" as a
+# text key (or 1007004114856960000 as a number), so such cells go to the codec, which refuses.
+_KEY_AS_IS = f"(?!(?:{SCIENTIFIC}|{ROUNDED})(?!{_CELL}))"
 
 
 def _choices(field: models.Field) -> list[str]:
@@ -51,6 +55,11 @@ def _text_pattern(field: models.Field) -> str:
 
 def fast_pattern(field: models.Field) -> str:
     """A regular expression for cells COPY may take as they are (never all of them)."""
+    pattern = _fast_pattern(field)
+    return _KEY_AS_IS + pattern if is_key(field) else pattern
+
+
+def _fast_pattern(field: models.Field) -> str:
     if is_text(field):
         return _text_pattern(field)
     target = field.target_field if field.is_relation else field
@@ -73,19 +82,20 @@ def fast_pattern(field: models.Field) -> str:
     return f"(?:{pattern})?" if field.null else pattern
 
 
-def copy_text(field: models.Field, cell: str) -> tuple[str, bool]:
-    """The cell as COPY should read it, and whether it was repaired; raises ``CellError``."""
+def copy_text(field: models.Field, cell: str) -> tuple[str, Cell]:
+    """The cell as COPY should read it, and how it was read (repaired? from which
+    spreadsheet forms?); raises ``CellError``."""
     read = decode(field, cell)
     value = read.value
     if value is None:
-        return "", read.fixed
+        return "", read
     if field.choices and not (value == "" and field.blank) and str(value) not in _choices(field):
         raise CellError(_("not one of: %(allowed)s") % {"allowed": ", ".join(_choices(field))})
     if is_text(field):
         if "\x00" in value:
             raise CellError(_("contains a NUL character"))
-        return value, read.fixed
-    return encode(field, value), read.fixed
+        return value, read
+    return encode(field, value), read
 
 
 def db_value(field: models.Field, text: str) -> object:
