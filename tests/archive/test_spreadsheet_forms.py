@@ -288,7 +288,7 @@ def test_every_unknown_parent_is_reported_on_its_line_with_its_value(booked):
 
 
 @pytest.mark.postgres
-def test_a_double_booking_and_a_bad_rating_inside_the_files_get_their_lines(booked):
+def test_a_double_booking_inside_the_files_gets_its_line(booked):
     rows = [
         ["2", "7", "c1", "2025-03-16", "09:00", "pending"],
         ["3", "7", "c1", "2025-03-16", "10:00", "cancelled"],
