@@ -2,7 +2,9 @@
 
 Each batch of rows is compared with what the table holds under the same keys: rows the
 table lacks are created in one ``bulk_create``; with ``overwrite``, rows that differ are
-rewritten in one ``bulk_update``. The seeder's semantics are the PostgreSQL loader's.
+rewritten in one ``bulk_update``. The seeder's semantics are the PostgreSQL loader's,
+and so are its checks before writing (archive.pg_checks): a key twice in the files and a
+parent the database lacks are reported on their lines, every one (up to the error limit).
 """
 
 from __future__ import annotations
@@ -12,8 +14,10 @@ import io
 from collections.abc import Iterator
 
 from django.db import DatabaseError, connection, models
+from django.utils.translation import gettext as _
 
 from .cells import db_value
+from .errors import MAX_ERRORS, LoadError, RowError
 from .loading import TableCounts, database_error, reset_sequences
 from .reader import CsvFile
 from .tables import TableSpec
@@ -35,11 +39,22 @@ class BatchLoader:
         counts: TableCounts,
         expected_bytes: int | None = None,
     ) -> None:
+        seen: dict[tuple, tuple[str, int | None]] = {}  # key → where it was first read
+        problems: list[RowError] = []
         for csv_file in files:
             try:
+                read = 0
                 for chunk in csv_file.records(BATCH_ROWS):
                     rows = csv.reader(io.StringIO(chunk, newline=""), delimiter=csv_file.delimiter)
-                    self._batch(spec, csv_file, list(rows), counts)
+                    rows = list(rows)
+                    lines = [csv_file.row_line(read + n) for n in range(1, len(rows) + 1)]
+                    read += len(rows)
+                    problems += _file_problems(spec, csv_file, rows, lines, seen)
+                    if problems:
+                        continue  # read on for more problems; nothing more is written
+                    self._batch(spec, csv_file, rows, counts)
+                if problems:
+                    raise LoadError(problems[:MAX_ERRORS], truncated=len(problems) > MAX_ERRORS)
                 connection.check_constraints(table_names=[spec.model._meta.db_table])
             except DatabaseError as err:
                 raise database_error([csv_file.name], err) from err
@@ -89,3 +104,50 @@ def _existing(
     """The rows the table holds under the batch's keys, by key."""
     lookup = {f"{k}__in": {values[k] for values in given} for k in keys}
     return {tuple(getattr(row, k) for k in keys): row for row in model.objects.filter(**lookup)}
+
+
+def _file_problems(
+    spec: TableSpec,
+    csv_file: CsvFile,
+    rows: list[list[str]],
+    lines: list[int | None],
+    seen: dict[tuple, tuple[str, int | None]],
+) -> list[RowError]:
+    """A key already read in this run's files, and parents the database lacks (the keys
+    read are held in memory: this loader serves the embedded database's small tables)."""
+    columns = csv_file.columns
+    key_at = [columns.index(k) for k in spec.key_columns]
+    problems = []
+    for row, line in zip(rows, lines, strict=True):
+        key = tuple(row[i] for i in key_at)
+        first = seen.setdefault(key, (csv_file.name, line))
+        if first != (csv_file.name, line):
+            where = first[1] if first[0] == csv_file.name else f"{first[0]}:{first[1]}"
+            reason = _("%(message)s (also on line %(first)s)") % {
+                "message": _("this key appears more than once"),
+                "first": where,
+            }
+            keys = ", ".join(spec.key_columns)
+            problems.append(RowError(csv_file.name, line, None, keys, ", ".join(key), reason))
+    for at, field in enumerate(csv_file.fields):
+        if not field.is_relation:
+            continue
+        values = {db_value(field, row[at]) for row in rows} - {None}
+        parent = field.related_model
+        held = set(
+            parent._default_manager.filter(
+                **{f"{field.target_field.attname}__in": values}
+            ).values_list(field.target_field.attname, flat=True)
+        )
+        for row, line in zip(rows, lines, strict=True):
+            value = db_value(field, row[at])
+            if value is not None and value not in held:
+                reason = _(
+                    "no %(parent)s with this ID (%(value)s) in the database or the files"
+                ) % {
+                    "parent": parent._meta.verbose_name,
+                    "value": value,
+                }
+                header = csv_file.headers[at] if at < len(csv_file.headers) else None
+                problems.append(RowError(csv_file.name, line, at + 1, header, str(value), reason))
+    return problems

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from meetassist.phones import stored_form_pattern
 
 from .codec import PHONE_COLUMNS, Cell, CellError, decode, encode, is_text
+from .spreadsheet import ROUNDED, SCIENTIFIC, is_key
 
 SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
 # Never passed on as it is: the separator, and NUL (COPY refuses it without naming a column;
@@ -38,6 +39,9 @@ _BOOLEAN = r"(?i:true|false|t|f|yes|no)|1|0"
 # A phone number already in its stored form, as the library's plan has it: nothing to repair.
 # Any other phone cell goes through the codec (repaired, or kept and counted as a warning).
 _PHONE_STORED = stored_form_pattern()
+# Not an ID a spreadsheet turned into a number: COPY would take "1.00700411485697E+18" as a
+# text key (or 1007004114856960000 as a number), so such cells go to the codec, which refuses.
+_KEY_AS_IS = f"(?!(?:{SCIENTIFIC}|{ROUNDED})(?!{_CELL}))"
 
 
 def _choices(field: models.Field) -> list[str]:
@@ -57,6 +61,11 @@ def _text_pattern(field: models.Field) -> str:
 
 def fast_pattern(field: models.Field) -> str:
     """A regular expression for cells COPY may take as they are (never all of them)."""
+    pattern = _fast_pattern(field)
+    return _KEY_AS_IS + pattern if is_key(field) else pattern
+
+
+def _fast_pattern(field: models.Field) -> str:
     if is_text(field):
         return _text_pattern(field)
     target = field.target_field if field.is_relation else field
@@ -80,8 +89,8 @@ def fast_pattern(field: models.Field) -> str:
 
 
 def copy_text(field: models.Field, cell: str) -> tuple[str, Cell]:
-    """The cell as COPY should read it, and the read cell (repaired? a warning?); raises
-    ``CellError``."""
+    """The cell as COPY should read it, and how it was read (repaired? a warning? from
+    which spreadsheet forms?); raises ``CellError``."""
     read = decode(field, cell)
     value = read.value
     if value is None:

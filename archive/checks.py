@@ -9,6 +9,7 @@ from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
 from .codec import sql_supported
+from .spreadsheet import DATE_ORDERS
 from .storage import ArchiveS3Storage
 from .tables import tables
 
@@ -109,4 +110,19 @@ def check_seed_memory(app_configs=None, **kwargs) -> list[Error]:
         return []
     return [
         Error(f"SEED_WORK_MEM is {value!r}.", hint="For example 64MB or 1GB.", id="archive.E006")
+    ]
+
+
+@register()
+def check_date_order(app_configs=None, **kwargs) -> list[Error]:
+    """archive.E007: SEED_DATE_ORDER says how n/n/yyyy dates read: DMY or MDY."""
+    value = getattr(settings, "SEED_DATE_ORDER", "DMY")
+    if value in DATE_ORDERS:
+        return []
+    return [
+        Error(
+            f"SEED_DATE_ORDER is {value!r}.",
+            hint="DMY (day first, the default) or MDY (month first).",
+            id="archive.E007",
+        )
     ]

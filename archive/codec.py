@@ -22,6 +22,9 @@ booleans TRUE/FALSE/1/0, ``T`` or space in timestamps, no offset = local time in
 phone cells in any form ``meetassist.phones`` accepts (``+84…``, ``="0912…"``, a lost
 leading zero, separators), stored in its one national form; a phone cell that is not a valid
 number is kept as typed and flagged (``Cell.warning``) so the summary counts it.
+It also reads the forms spreadsheets write (archive.spreadsheet: 12-hour times, day-first
+dates) and is strict where a spreadsheet destroyed a value: an ID in scientific notation is
+refused.
 
 Writing has two paths that must agree byte for byte: ``encode`` + ``csv_line`` in Python
 (SQLite, merges) and ``sql_cell`` inside PostgreSQL's ``COPY … (FORMAT csv)``.
@@ -39,6 +42,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from meetassist.phones import PHONE_FIELDS, phone_normalize
+
+from . import spreadsheet
 
 BOM = "\ufeff"
 FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
@@ -189,15 +194,30 @@ _SQL_TYPES = (
 @dataclass(frozen=True)
 class Cell:
     """A read cell: its Python value, whether reading had to repair it, and whether it
-    was kept as it came though it does not look right (a phone that is not a number)."""
+    was kept as it came though it does not look right (a phone that is not a number).
+
+    ``forms``: the kinds of spreadsheet forms it was read from (``spreadsheet.TWELVE_HOUR``
+    …); ``guessed``: its day/month order came from SEED_DATE_ORDER (both were possible).
+    """
 
     value: object
     fixed: bool = False
     warning: bool = False
+    forms: tuple[str, ...] = ()
+    guessed: bool = False
 
 
 def decode(field: models.Field, cell: str) -> Cell:
     """Read one cell of ``field``; raises ``CellError`` saying why it cannot be read."""
+    try:
+        if spreadsheet.is_key(field):
+            spreadsheet.refuse_mangled_key(cell.strip())
+        return _decode(field, cell)
+    except spreadsheet.Unreadable as err:
+        raise CellError(str(err)) from None
+
+
+def _decode(field: models.Field, cell: str) -> Cell:
     if is_text(field):
         return _decode_text(field, cell)
     if cell == "":
@@ -213,11 +233,15 @@ def decode(field: models.Field, cell: str) -> Cell:
             return Cell(False)
         raise CellError("not a boolean (true/false, 1/0)")
     if isinstance(field, models.DateTimeField):
-        return Cell(_parse_timestamp(text))
+        return _spreadsheet_form(spreadsheet.read_timestamp, text) or Cell(_parse_timestamp(text))
     if isinstance(field, models.DateField):
-        return Cell(_parsed(parse_date, text, "not a date (YYYY-MM-DD)"))
+        return _spreadsheet_form(spreadsheet.read_date, text) or Cell(
+            _parsed(parse_date, text, "not a date (YYYY-MM-DD)")
+        )
     if isinstance(field, models.TimeField):
-        return Cell(_parsed(parse_time, text, "not a time (HH:MM[:SS])"))
+        return _spreadsheet_form(spreadsheet.read_time, text) or Cell(
+            _parsed(parse_time, text, "not a time (HH:MM[:SS])")
+        )
     if isinstance(field, models.FloatField):
         try:
             return Cell(float(text))
@@ -251,6 +275,17 @@ def _decode_text(field: models.Field, cell: str) -> Cell:
     if field.max_length and len(text) > field.max_length:
         raise CellError(f"longer than {field.max_length} characters")
     return Cell(text, fixed, warning)
+
+
+def _spreadsheet_form(reader, text: str) -> Cell | None:
+    """The cell read from a spreadsheet's form, or None when it is not in one."""
+    read = reader(text)
+    if read is None:
+        return None
+    value = read.value
+    if isinstance(value, dt.datetime) and timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return Cell(value, forms=read.forms, guessed=read.guessed)
 
 
 def _parsed(parser, text: str, reason: str):

@@ -77,6 +77,12 @@ class LoadResult:
                     )
                     % {"t": counts.table, "w": counts.warnings}
                 )
+            forms = counts.form_counts()
+            if forms:
+                read = ", ".join(f"{label}: {n}" for label, n in forms)
+                out.append(
+                    _("%(t)s: read from spreadsheet forms: %(r)s") % {"t": counts.table, "r": read}
+                )
             for changed in counts.changed:
                 out.append(
                     _("%(t)s: loaded although changed since archived: %(f)s")
@@ -146,8 +152,11 @@ def run_load(
         raise LoadError(errors.errors, truncated=True) from None
     except LoadError as err:
         if errors and err.errors is not errors.errors:
-            # A database error after row errors: the row errors explain it better.
-            raise LoadError(errors.errors, truncated=errors.truncated) from err
+            # Problems the database found after row errors: all of them, up to the limit.
+            found = [e for e in err.errors if e not in errors.errors]
+            room = errors.limit - len(errors.errors)
+            truncated = errors.truncated or len(found) > room
+            raise LoadError(errors.errors + found[:room], truncated=truncated) from err
         raise
     return LoadResult(results, window, dry_run)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -9,7 +10,9 @@ from typing import Protocol
 from django.core.management.color import no_style
 from django.db import connection
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from . import row_repairs, spreadsheet
 from .errors import LoadError, RowError
 from .reader import CsvFile
 from .seed_verify import ChangedFile
@@ -25,8 +28,9 @@ class TableCounts:
     updated: int = 0
     unchanged: int = 0  # rows the database already held: kept, or identical when updating
     outside: int = 0  # rows outside the window, not loaded
-    fixed: int = 0  # cells repaired on reading (phone numbers)
+    fixed: int = 0  # cells repaired on reading (phone numbers, empty timestamps)
     warnings: int = 0  # cells kept as they came though they look wrong (not a phone number)
+    forms: Counter = field(default_factory=Counter)  # values read in a spreadsheet's form
     files: list[str] = field(default_factory=list)
     changed: list[ChangedFile] = field(default_factory=list)  # loaded though not as archived
 
@@ -39,6 +43,22 @@ class TableCounts:
         self.outside += csv_file.stats.outside
         self.fixed += csv_file.stats.fixed
         self.warnings += csv_file.stats.warnings
+        self.forms.update(csv_file.stats.forms)
+
+    def form_counts(self) -> list[tuple[str, int]]:
+        """What was interpreted or repaired, by kind, for people: [(label, count)]."""
+        return sorted((str(FORM_LABELS.get(k, k)), n) for k, n in self.forms.items() if n)
+
+
+# What each kind of non-canonical value is called in summaries and the upload preview.
+FORM_LABELS = {
+    spreadsheet.TWELVE_HOUR: gettext_lazy("12-hour times"),
+    spreadsheet.DAY_FIRST: gettext_lazy("day-first dates"),
+    spreadsheet.MONTH_FIRST: gettext_lazy("month-first dates"),
+    row_repairs.UPDATED_FROM_CREATED: gettext_lazy("empty UpdatedAt set to CreatedAt"),
+    row_repairs.CREATED_FROM_DATE: gettext_lazy("empty CreatedAt set to the row's date"),
+    row_repairs.CREATED_AT_LOAD: gettext_lazy("empty CreatedAt set to the load's moment"),
+}
 
 
 class Loader(Protocol):

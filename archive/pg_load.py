@@ -23,6 +23,7 @@ from .codec import is_text
 from .errors import LoadError, RowError
 from .loading import TableCounts, database_error, reset_sequences
 from .lock import keep_archive_runs_out
+from .pg_checks import StagedFiles, add_checks, staged_problems
 from .pg_merge import (
     Staging,
     begin_rewrite,
@@ -88,11 +89,17 @@ class PgLoader:
                     csv_file.skip_known(known)
                 if not staged:
                     _create_staging(tmp, table, spec)
+                    starts = []
+                starts.append(staged_rows)
                 staged_rows += self._copy(tmp, csv_file)
                 staged.append(csv_file)
                 counts.unchanged += csv_file.stats.existing
             counts.add_file(csv_file)
             csv_file.close()
+        if staged:
+            problems = staged_problems(spec, tmp, StagedFiles(starts, staged))
+            if problems:
+                raise LoadError(problems)
         try:
             with connection.cursor() as cursor:
                 if rewrite:  # before merging: a partial file's rows keep the values they had
@@ -172,6 +179,7 @@ def _create_staging(tmp: str, table: str, spec: TableSpec) -> None:
             f"CREATE TEMPORARY TABLE {tmp} ON COMMIT DROP AS "
             f"SELECT {columns_sql(spec.columns)} FROM {table} WITH NO DATA"
         )
+    add_checks(tmp, table)
 
 
 def _copy_error(csv_file: CsvFile, err: psycopg.Error) -> LoadError:

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from . import changes
 from .errors import LoadError, RowError
+from .reader import HELD_AGAIN
 from .tables import TableSpec
 
 BULK_ROWS = 50_000  # below this, indexes are maintained row by row
@@ -277,7 +278,7 @@ def restore_indexes(cursor, spec: TableSpec, set_aside: SetAside) -> None:
     changes.resume_recording(spec, [item[1] for item in set_aside if item[0] == "trigger"])
 
 
-def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool] | None:
+def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool | int] | None:
     """For a table keyed by one integer: whether it holds a key cell's value.
 
     The keys come sorted in one value, eight bytes each: a re-seed then skips the rows
@@ -308,13 +309,19 @@ def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool] | None:
     if sys.byteorder == "little":
         keys.byteswap()
     size = len(keys)
+    asked = bytearray(size)  # a key held and met before in this run's files: twice
 
-    def holds(cell: str) -> bool:
+    def holds(cell: str) -> bool | int:
         try:
             value = int(cell)
         except ValueError:
             return False  # not a key: the row is read, and its error reported
         at = bisect.bisect_left(keys, value)
-        return at < size and keys[at] == value
+        if at < size and keys[at] == value:
+            if asked[at]:
+                return HELD_AGAIN
+            asked[at] = 1
+            return True
+        return False
 
     return holds

@@ -17,20 +17,25 @@ import bisect
 import csv
 import io
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TextIO
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .cells import SEPARATOR, block_pattern, copy_text, fast_pattern
 from .codec import CellError
 from .errors import ErrorLog, RowError
+from .row_repairs import repair_row, row_repairs
+from .spreadsheet import DAY_FIRST, DMY, MONTH_FIRST, date_order
 from .streams import ByteCounter, open_text
 from .tables import TableSpec
 
 BATCH_ROWS = 2000
+HELD_AGAIN = 2  # what a ``skip_known`` callable says of a held key it was asked before
 BLOCK_CHARS = 1 << 20  # a block of lines checked by one match
 _BLANK = " \t\r\n,;"  # a line of nothing but these is no record
 # A line that may be blank: its block is read line by line.
@@ -102,6 +107,7 @@ class FileStats:
     existing: int = 0  # rows skipped because the table holds their key (rows kept)
     fixed: int = 0
     warnings: int = 0  # values kept as they came though they look wrong (phone numbers)
+    forms: Counter = field(default_factory=Counter)  # values read from spreadsheet forms
 
     @property
     def records(self) -> int:
@@ -135,6 +141,13 @@ class CsvFile:
         self._line = 1
         self._marks: list[tuple[int, int]] = []  # (COPY line, file line − COPY line)
         self._copy_line, self._delta = 1, None  # the next row's COPY line; the last mark
+        self._row_marks: list[tuple[int, int]] = []  # (COPY row, file line − COPY row)
+        self._copy_row, self._row_delta = 1, None
+        self._moment = timezone.now().replace(microsecond=0)  # for rows without a date
+        # Per column: the first date read in SEED_DATE_ORDER because both orders were
+        # possible, and the first that can only be read in the other order (line, cell).
+        self._guessed: dict[int, tuple[int, str]] = {}
+        self._contrary: dict[int, tuple[int, str]] = {}
         self._known: Callable[[str], bool] | None = None
         try:
             self._read_header()
@@ -154,18 +167,22 @@ class CsvFile:
 
     def _unreadable(self, err: Exception) -> None:
         self.ok = False
+        line = self._line
         if isinstance(err, UnicodeDecodeError):
             reason = _("not UTF-8 or UTF-16 (with BOM) text")
+            # The decoder runs ahead of the parser: place the byte by the bytes before it.
+            line = self._text.buffer.line_of(err, self._eol[-1]) or line
         else:
             reason = _("not readable as CSV: %(error)s") % {"error": err}
-        self._error(self._line, None, None, reason)
+        self._error(line, None, None, reason)
 
     @property
     def skips_known(self) -> bool:
         return self._known is not None
 
-    def skip_known(self, known: Callable[[str], bool]) -> None:
-        """Skip rows whose key ``known`` says the table holds (they are kept as they are)."""
+    def skip_known(self, known: Callable[[str], bool | int]) -> None:
+        """Skip rows whose key ``known`` says the table holds (they are kept as they are);
+        ``HELD_AGAIN`` from it means the key came before in the files: refused."""
         (key,) = self.spec.key_columns
         self._known, self._key_at = known, self.columns.index(key)
 
@@ -240,14 +257,20 @@ class CsvFile:
 
         def existing(line: str) -> bool:
             end = line.find(delimiter)
-            if end <= 0 or line[0] == '"' or line.count('"') % 2 or not known(line[:end]):
+            if end <= 0 or line[0] == '"' or line.count('"') % 2:
                 return False
+            held = known(line[:end])
+            if not held:
+                return False
+            if held is HELD_AGAIN:
+                self._key_again(self._line, line[:end])
             stats.existing += 1
             return True
 
         return existing
 
     def _read_header(self) -> None:
+        self._eol = "\n"
         first = self._text.readline()
         if not first.strip():
             self._error(1, None, None, _("empty file: no header row"))
@@ -282,6 +305,8 @@ class CsvFile:
             pattern = patterns[self._filter_at]
             self._filter_match = re.compile(pattern, re.DOTALL).fullmatch
         self._collect_at = self.columns.index(self.collect) if self.collect else None
+        self._repairs = row_repairs(self.fields)
+        self._date_order = date_order()
 
     def records(self, batch_rows: int = BATCH_ROWS) -> Iterator[str]:
         """The kept rows as CSV text in the file's dialect, a batch of rows at a time."""
@@ -290,6 +315,7 @@ class CsvFile:
         try:
             if self._block_match is None or self._known is not None:
                 yield from self._rows(self._reader, batch_rows)
+                self._refuse_mixed_date_orders()
                 return
             # Blocks of lines that pass as they are go on in one piece; a block that does
             # not is read row by row, which finds, repairs or reports what stopped it.
@@ -301,6 +327,22 @@ class CsvFile:
                     yield from self._rows(reader, batch_rows)
         except (UnicodeDecodeError, csv.Error) as err:
             self._unreadable(err)
+        self._refuse_mixed_date_orders()
+
+    def _refuse_mixed_date_orders(self) -> None:
+        """A column holding a date that can only be read in the other order (6/26/2001
+        when dates are day-first) makes its ambiguous dates (6/7/2001) unsafe: refused."""
+        for position, (line, cell) in sorted(self._guessed.items()):
+            if position not in self._contrary:
+                continue
+            other_line, other = self._contrary[position]
+            order = _("day-first") if self._date_order == DMY else _("month-first")
+            reason = _(
+                "read %(order)s (SEED_DATE_ORDER), but line %(line)d of this column holds "
+                "“%(other)s”, which can only be the other order: the column mixes both or "
+                "is not %(order)s; write dates as YYYY-MM-DD and export again"
+            ) % {"order": order, "line": other_line, "other": other}
+            self._error(line, position, cell, reason)
 
     def _read_block(self) -> str:
         """About BLOCK_CHARS characters of whole lines."""
@@ -314,7 +356,7 @@ class CsvFile:
     def _passed(self, block: str) -> str:
         """Account for a block passed on as it is: one line per row."""
         lines = block.count(self._eol[-1])
-        self._mark_copy_lines(self._line, lines)
+        self._mark_copy_lines(self._line, lines, lines)
         self._line += lines
         self.stats.rows += lines
         return block
@@ -332,13 +374,17 @@ class CsvFile:
             pending.append(line)
             yield line
 
-    def _mark_copy_lines(self, line: int, lines: int) -> None:
-        """``lines`` COPY lines from the file's ``line`` on: note where COPY's line
-        numbers part from the file's, for ``file_line``."""
+    def _mark_copy_lines(self, line: int, lines: int, rows: int = 1) -> None:
+        """``lines`` COPY lines (``rows`` rows) from the file's ``line`` on: note where
+        COPY's line and row numbers part from the file's, for ``file_line``/``row_line``."""
         if line - self._copy_line != self._delta:
             self._delta = line - self._copy_line
             self._marks.append((self._copy_line, self._delta))
         self._copy_line += lines
+        if line - self._copy_row != self._row_delta:
+            self._row_delta = line - self._copy_row
+            self._row_marks.append((self._copy_row, self._row_delta))
+        self._copy_row += rows
 
     def _rows(self, reader, batch_rows: int) -> Iterator[str]:  # the hot loop
         pending, match, eol, width = self._pending, self._match, self._eol, len(self.fields)
@@ -366,7 +412,10 @@ class CsvFile:
                 if not row_filter.accepts(cell):
                     stats.outside += 1
                     continue
-            if known is not None and known(row[key_at]):
+            held = known is not None and known(row[key_at])
+            if held:
+                if held is HELD_AGAIN:
+                    self._key_again(line, row[key_at])
                 stats.existing += 1
                 continue
             joined = SEPARATOR.join(row)
@@ -403,7 +452,11 @@ class CsvFile:
         """The slow path: decode every cell with the codec and write the row again."""
         if not any(row):
             return None
-        cells, bad = [], False
+        cells, bad, forms = [], False, self.stats.forms
+        if self._repairs:
+            for kind in repair_row(self._repairs, self.fields, row, self._moment):
+                forms[kind] += 1
+                self.stats.fixed += 1
         for position, (fld, cell) in enumerate(zip(self.fields, row, strict=True), start=1):
             try:
                 text, read = copy_text(fld, cell)
@@ -413,6 +466,9 @@ class CsvFile:
                 continue
             self.stats.fixed += read.fixed
             self.stats.warnings += read.warning
+            if read.forms:
+                forms.update(read.forms)
+                self._note_date_order(read, position, line, cell)
             cells.append(text)
             row[position - 1] = text
         if bad:
@@ -425,6 +481,20 @@ class CsvFile:
         )
         writer.writerow(cells)
         return buffer.getvalue()
+
+    def _key_again(self, line: int, key: str) -> None:
+        self._error(line, self._key_at + 1, key, _("this key appears more than once in the files"))
+
+    def _note_date_order(self, read, position: int, line: int, cell: str) -> None:
+        if read.guessed:
+            self._guessed.setdefault(position, (line, cell))
+        elif (DAY_FIRST if self._date_order != DMY else MONTH_FIRST) in read.forms:
+            self._contrary.setdefault(position, (line, cell))
+
+    def row_line(self, copy_row: int) -> int | None:
+        """The file's line where the ``copy_row``-th row given to COPY (1-based) starts."""
+        at = bisect.bisect_right(self._row_marks, (copy_row, float("inf"))) - 1
+        return copy_row + self._row_marks[at][1] if at >= 0 else None
 
     def file_line(self, copy_line: int) -> int | None:
         """The file's line for a line number PostgreSQL's COPY reported."""

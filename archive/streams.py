@@ -127,8 +127,54 @@ def detect_encoding(head: bytes) -> str:
 
 
 def open_text(chunks: Iterator[bytes], on_bytes: ByteCounter | None = None) -> io.TextIOWrapper:
-    """A text stream over the chunks with the encoding read from the BOM, newlines kept."""
+    """A text stream over the chunks with the encoding read from the BOM, newlines kept.
+
+    Its ``buffer`` is a ``LineCounting`` reader: ``text.buffer.line_of(err)`` places an
+    invalid byte on its line, although the decoder runs ahead of the parser.
+    """
     raw = ReadAhead(chunks, on_bytes)
     buffered = io.BufferedReader(raw, buffer_size=CHUNK_BYTES)
     encoding = detect_encoding(buffered.peek(4)[:4])
-    return io.TextIOWrapper(buffered, encoding=encoding, newline="")
+    return io.TextIOWrapper(LineCounting(buffered), encoding=encoding, newline="")
+
+
+class LineCounting(io.BufferedIOBase):
+    """A buffered reader that remembers the bytes it handed out: how many line ends in all,
+    and the last chunk (the one being decoded when the decoder fails)."""
+
+    def __init__(self, inner: io.BufferedReader):
+        super().__init__()
+        self._inner = inner
+        self._ends = {"\n": 0, "\r": 0}
+        self._last = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def read1(self, size: int = -1) -> bytes:
+        return self._seen(self._inner.read1(size))
+
+    def read(self, size: int | None = -1) -> bytes:
+        return self._seen(self._inner.read(size))
+
+    def _seen(self, data: bytes) -> bytes:
+        self._ends["\n"] += data.count(b"\n")
+        self._ends["\r"] += data.count(b"\r")
+        self._last = data
+        return data
+
+    def line_of(self, err: UnicodeDecodeError, eol: str) -> int | None:
+        """The 1-based line of the byte the decoder refused (UTF-8: one byte per line end;
+        the decoder's input is the last chunk, after at most 3 bytes of the one before)."""
+        if err.encoding.replace("_", "-").lower() not in ("utf-8", "utf8", "utf-8-sig"):
+            return None
+        mark = eol.encode()
+        data = err.object if isinstance(err.object, bytes) else bytes(err.object)
+        if not data.endswith(self._last):
+            return None
+        before = self._ends[eol] - self._last.count(mark)
+        return 1 + before + data[: err.start].count(mark)
+
+    def close(self) -> None:
+        self._inner.close()
+        super().close()

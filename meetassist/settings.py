@@ -195,6 +195,9 @@ SEED_WINDOW_DAYS = env.int("SEED_WINDOW_DAYS", default=1)
 # Memory PostgreSQL may use for one sort or hash of a big seed load (index rebuilds, the
 # overwrite's join): 1M appointments fit in 256MB. Lower it on a very small instance.
 SEED_WORK_MEM = env.str("SEED_WORK_MEM", default="256MB")
+# How a date written n/n/yyyy is read when both readings exist (6/7/2001): DMY (day first,
+# as Vietnamese spreadsheets write) or MDY. A date only one order can read is read so.
+SEED_DATE_ORDER = env.str("SEED_DATE_ORDER", default="DMY")
 # Staff uploads (admin): the size limit per file, and from what size a load runs in Celery.
 ARCHIVE_UPLOAD_MAX_BYTES = env.int("ARCHIVE_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 ARCHIVE_UPLOAD_TASK_BYTES = env.int("ARCHIVE_UPLOAD_TASK_BYTES", default=5 * 1024 * 1024)

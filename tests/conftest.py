@@ -1,13 +1,15 @@
 """Test fixtures: the real services this machine runs, and an S3 API from moto's server.
 
-PostgreSQL is used when DATABASE_URL points at it, Redis when TEST_REDIS_URL is set; tests
-that need one are marked ``postgres`` / ``redis`` and skip with a reason otherwise. CI sets
+PostgreSQL is used when DATABASE_URL points at it, Redis when TEST_REDIS_URL is set,
+LibreOffice when ``soffice`` is installed; tests that need one are marked ``postgres`` /
+``redis`` / ``spreadsheet`` and skip with a reason otherwise. CI sets
 MEETASSIST_REQUIRE_SERVICES=1, which turns those skips into failures.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import uuid
 from collections.abc import Iterator
@@ -25,6 +27,8 @@ def _missing_service(item: pytest.Item) -> str | None:
         return "needs PostgreSQL: set DATABASE_URL=postgres://…"
     if item.get_closest_marker("redis") and not os.environ.get("TEST_REDIS_URL"):
         return "needs Redis: set TEST_REDIS_URL=redis://…"
+    if item.get_closest_marker("spreadsheet") and shutil.which("soffice") is None:
+        return "needs LibreOffice: apt-get install --no-install-recommends libreoffice-calc"
     return None
 
 
