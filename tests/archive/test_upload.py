@@ -266,7 +266,10 @@ def test_uploaded_phone_numbers_are_stored_in_one_form_and_the_preview_warns(adm
     response = _post(admin_client, ("customer.csv", content), headers=ENGLISH)
     page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
     # c1, c2 unchanged once their numbers are in the stored form; three values repaired.
-    assert "<tr><td>customer</td><td>2</td><td>0</td><td>2</td><td>0</td><td>3</td><td></td></tr>" in page
+    assert (
+        "<tr><td>customer</td><td>2</td><td>0</td><td>2</td><td>0</td><td>3</td><td></td></tr>"
+        in page
+    )
     assert "customer: 1 phone number is not a valid number; it will be kept as written." in page
 
     upload = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
