@@ -55,16 +55,28 @@ def same_row(ours: dt.datetime | None, archived: dt.datetime | None) -> bool:
     """Whether two rows under one key are one row (unknown creation moments count as same).
 
     Moments are compared at the precision the coarser of the two keeps: a spreadsheet that
-    re-saved a timestamp may have dropped its fraction or its seconds, and a moment taken by
-    the clock has microseconds (two rows created in one second still differ).
+    re-saved a timestamp may have dropped its fraction or its seconds, while a moment taken
+    by the clock has microseconds (two rows created in one second still differ).
     """
     if ours is None or archived is None:
         return True
-    for unit in ("second", "microsecond"):
-        if getattr(ours, unit) == 0 or getattr(archived, unit) == 0:
-            coarse = {"second": 0, "microsecond": 0} if unit == "second" else {"microsecond": 0}
-            return ours.replace(**coarse) == archived.replace(**coarse)
-    return ours == archived
+    kept = min(_precision(ours), _precision(archived))
+    return _truncated(ours, kept) == _truncated(archived, kept)
+
+
+_MINUTE, _SECOND, _MICROSECOND = range(3)
+
+
+def _precision(moment: dt.datetime) -> int:
+    if moment.microsecond:
+        return _MICROSECOND
+    return _SECOND if moment.second else _MINUTE
+
+
+def _truncated(moment: dt.datetime, precision: int) -> dt.datetime:
+    if precision == _MINUTE:
+        return moment.replace(second=0, microsecond=0)
+    return moment.replace(microsecond=0) if precision == _SECOND else moment
 
 
 def check_same_row(

@@ -232,3 +232,22 @@ def test_the_last_key_is_found_in_a_tail_that_starts_inside_a_quoted_cell(storag
         Appointment.objects.values_list("pk", flat=True)
     )
     assert json.dumps(entry["max_key"]) == str(entry["max_key"])
+
+
+@pytest.mark.parametrize(
+    ("archived", "ours", "same"),
+    [
+        ("2026-12-01 01:02:00.123456", "2026-12-01 01:02:00.654321", False),  # one second
+        ("2026-12-01 01:02:00.123456", "2026-12-01 01:02:00", True),  # fraction dropped
+        ("2026-12-01 01:02:33.123456", "2026-12-01 01:02:00", True),  # seconds dropped
+        ("2026-12-01 01:02:33.123456", "2026-12-01 01:02:05", False),
+        ("2026-12-01 01:02:33.123456", "2026-12-01 01:03:00", False),
+    ],
+)
+def test_creation_moments_are_compared_at_the_precision_both_keep(archived, ours, same):
+    from archive.collision import same_row
+
+    def moment(text: str) -> dt.datetime:
+        return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)
+
+    assert same_row(moment(ours), moment(archived)) is same
