@@ -107,7 +107,7 @@ def collision(
     )
 
 
-def describe_values(spec: TableSpec, date: object, created_at: object) -> str:
+def describe_values(date: object, created_at: object) -> str:
     """'dated 2025-02-10, created 2026-12-01 03:00:00+00:00' (what tells the rows apart)."""
     parts = []
     if date:
@@ -120,4 +120,4 @@ def describe_row(spec: TableSpec, cells: Sequence[str]) -> str:
     date = None
     if spec.windowed and "__" not in spec.date_field:
         date = cells[spec.columns.index(spec.model._meta.get_field(spec.date_field).attname)]
-    return describe_values(spec, date, cells[spec.columns.index(IDENTITY)])
+    return describe_values(date, cells[spec.columns.index(IDENTITY)])

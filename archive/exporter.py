@@ -87,6 +87,7 @@ class RunContext:
     recorded: set[str] = field(default_factory=set)  # tables with change triggers
     changes: dict[str, set] = field(default_factory=dict)
     stored: dict[str, Listed] = field(default_factory=dict)  # the bucket's LIST at the start
+    floors: dict[str, int] = field(default_factory=dict)  # highest archived keys before the run
     progress: Progress | None = None
     uploader: Uploader | None = None
     _dates: dict = field(default_factory=dict)
@@ -349,7 +350,7 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
             _record(outcome, future.result(), before, ctx.now)
     if not outcome.error:
         try:
-            outcome.max_key = table_max_key(spec, previous, ctx.objects)
+            outcome.max_key = table_max_key(spec, ctx.floors.get(spec.name))
         except Exception as err:
             outcome.error = f"{type(err).__name__}: {err}"
     if outcome.error:

@@ -122,7 +122,7 @@ class RowFate:
                 continue
             moment, *day = held[key]
             if not same_row(moment, created(identity, row[at])):
-                ours = describe_values(self.spec, day[0] if day else None, moment)
+                ours = describe_values(day[0] if day else None, moment)
                 raise collision(self.spec, self.where, ours, describe_row(self.spec, row), row)
         return set(held)
 
@@ -166,7 +166,7 @@ class RowFate:
             raise collision(
                 self.spec,
                 self.where,
-                describe_values(self.spec, held_date, held_made),
-                describe_values(self.spec, archived_date, archived_made),
+                describe_values(held_date, held_made),
+                describe_values(archived_date, archived_made),
                 row,
             )

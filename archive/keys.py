@@ -35,13 +35,14 @@ def integer_key(spec: TableSpec) -> models.Field | None:
     return field if isinstance(target, models.IntegerField | models.AutoField) else None
 
 
-def table_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> int | None:
-    """The highest key the archive holds for the table once this database's rows are in it."""
+def table_max_key(spec: TableSpec, archived: int | None) -> int | None:
+    """The highest key the archive holds for the table once this database's rows are in it
+    (``archived``: the highest it held before, ``archive_key_floors``)."""
     field = integer_key(spec)
     if field is None:
         return None
     held = spec.model._default_manager.aggregate(top=Max(field.attname))["top"]
-    return _highest([archived_max_key(spec, entry, objects), held])
+    return _highest([archived, held])
 
 
 def archived_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> int | None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db.models import QuerySet
+
 from .models import ArchiveIdentity, ArchiveOrigin, SeedLoad
 from .sources import Month, next_month
 from .tables import TableSpec
@@ -43,12 +45,18 @@ def _merged(windows: list[Window]) -> tuple[Window, ...]:
     return tuple(merged)
 
 
-def ownership(spec: TableSpec, identity: ArchiveIdentity) -> Ownership:
-    loads = SeedLoad.objects.filter(table=spec.name)
-    origins = ArchiveOrigin.objects.filter(table=spec.name)
+def claims(identity: ArchiveIdentity) -> tuple[QuerySet, QuerySet]:
+    """The loads and first copies that still count (none from before a take-over)."""
+    loads, origins = SeedLoad.objects.all(), ArchiveOrigin.objects.all()
     if identity.claims_since is not None:
         loads = loads.filter(loaded_at__gte=identity.claims_since)
         origins = origins.filter(created_at__gte=identity.claims_since)
+    return loads, origins
+
+
+def ownership(spec: TableSpec, identity: ArchiveIdentity) -> Ownership:
+    loads, origins = claims(identity)
+    loads, origins = loads.filter(table=spec.name), origins.filter(table=spec.name)
     if origins.exists() or loads.filter(full=True).exists():
         return Ownership(full=True)
     windows = loads.filter(full=False).values_list("window_start", "window_end")

@@ -34,7 +34,8 @@ from .manifest import (
     manifest_write,
     table_entry,
 )
-from .models import ArchiveIdentity, ArchiveOrigin, SeedLoad
+from .models import ArchiveIdentity, ArchiveOrigin
+from .ownership import claims
 from .sources import row_source
 from .storage import MANIFEST_KEY, archive_storage
 from .tables import TableSpec
@@ -109,11 +110,7 @@ def _previous(store: Objects, take_over: bool) -> tuple[dict[str, Any] | None, d
 
 def _seeded_or_written_here() -> bool:
     """Whether this database loaded the archive's files or wrote its first copy of a table."""
-    identity = ArchiveIdentity.current()
-    loads, origins = SeedLoad.objects.all(), ArchiveOrigin.objects.all()
-    if identity.claims_since is not None:
-        loads = loads.filter(loaded_at__gte=identity.claims_since)
-        origins = origins.filter(created_at__gte=identity.claims_since)
+    loads, origins = claims(ArchiveIdentity.current())
     return loads.exists() or origins.exists()
 
 
@@ -178,7 +175,8 @@ def _archive(
         identity.claims_since = started
         identity.save(update_fields=["claims_since"])
     # Keys created here from now on are past every archived key (DESIGN.md, "Keys").
-    sequences_past(archive_key_floors(previous, store))
+    floors = archive_key_floors(previous, store)
+    sequences_past(floors)
     pg = connection.vendor == "postgresql"
     previous_tables = (previous or {}).get("tables") or {}
     outcomes: list[TableOutcome] = []
@@ -202,6 +200,7 @@ def _archive(
             recorded=recorded,
             changes=changes.changed_months() if trusted else {},
             stored=stored,
+            floors=floors,
             progress=progress,
             uploader=uploader,
         )
