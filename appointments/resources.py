@@ -1,18 +1,36 @@
 """django-import-export resources: the columns staff get when they export a changelist.
 
-Columns are the model's own (snake_case, as in the archive) plus the names behind foreign
-keys, so a spreadsheet is readable without a lookup. The admin's changelist queryset
-already joins those rows (``list_select_related``), so the names cost no extra query.
-Staff who may not view a related model get its key only (``for_viewer``): the same rule as
-the changelist and the dashboard (``appointments.visibility``).
+Columns are the model's own, as the archive has them, plus the names behind foreign keys,
+so a spreadsheet is readable without a lookup. The admin's changelist queryset already
+joins those rows (``list_select_related``), so the names cost no extra query. Staff who may
+not view a related model get its key only (``for_viewer``): the same rule as the changelist
+and the dashboard (``appointments.visibility``).
+
+An export is made to be uploaded back as it is (archive.upload): headers are the fields'
+verbose names in the staff's language (``archive.tables.field_label``, which the upload
+recognises in every language), a reference column holds the key (``Mã khách hàng``), the
+names next to it are columns the upload ignores (``archive.tables.NAME_COLUMNS``), a status
+is its label (read back by ``archive.codec.choice_code``), and text goes through the
+archive's formula escape (``archive.codec.excel_escape``), which the upload takes off.
+``export_cell`` says what each value becomes, in CSV and in XLSX.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
 from collections.abc import Collection
 from functools import cache
 
+import tablib
+from django.db import models
+from django.utils import timezone
+from django.utils.text import capfirst
 from import_export import fields, resources
+
+from archive import codec
+from archive.tables import NAME_COLUMNS, field_label
 
 from .models import (
     Appointment,
@@ -24,14 +42,86 @@ from .models import (
     ProgramParticipant,
 )
 
+#: Spreadsheets keep 15 significant digits: a whole number past them is written as text.
+EXACT_DIGITS = 15
+_SHEET_FORBIDDEN = re.compile(r"[\\/*?:\[\]]")
+SHEET_NAME_MAX = 31
+
 
 def _name(attribute: str, column: str) -> fields.Field:
     return fields.Field(attribute=attribute, column_name=column, readonly=True)
 
 
+def export_cell(field: models.Field | None, value: object, *, native: bool) -> object:
+    """One exported value: canonical text for CSV, or a typed value for XLSX (``native``).
+
+    ``field`` is the model field (None for a name column); a reference's value is its key.
+    Text, statuses (as their labels in the active language) and keys held as text are
+    escaped as the archive escapes them, in both formats. XLSX gets numbers, booleans,
+    dates, times and local naive timestamps (openpyxl cannot store an offset) as such, and
+    a whole number a spreadsheet would round as text.
+    """
+    if value is None or value == "":
+        return None if native else ""
+    if field is not None and field.choices:
+        value = dict(field.flatchoices).get(value, value)
+    if field is None or field.choices or isinstance(value, str):
+        return codec.excel_escape(str(value))
+    if field.is_relation:
+        field = field.target_field
+    if native:
+        return _native(field, value)
+    if isinstance(field, models.DateTimeField):
+        return codec.local_timestamp(value)
+    return codec.encode(field, value)
+
+
+def _native(field: models.Field, value: object) -> object:
+    if isinstance(value, dt.datetime):
+        return timezone.localtime(value).replace(tzinfo=None)
+    if isinstance(value, float) and not math.isfinite(value):
+        return codec.encode(field, value)
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 10**EXACT_DIGITS:
+        return str(value)
+    return value
+
+
+def sheet_name(model: type[models.Model]) -> str:
+    """The model's plural name in the active language, as a worksheet may be named."""
+    name = _SHEET_FORBIDDEN.sub(" ", capfirst(str(model._meta.verbose_name_plural))).strip("' ")
+    return name[:SHEET_NAME_MAX] or model._meta.model_name[:SHEET_NAME_MAX]
+
+
 class MeetAssistResource(resources.ModelResource):
     #: Columns that show a related row, and the model whose view permission shows them.
     related_columns: dict[str, str] = {}
+
+    def model_field(self, field: fields.Field) -> models.Field | None:
+        """The model field a column exports; None for a name behind a key."""
+        if field.column_name in NAME_COLUMNS and "__" in (field.attribute or ""):
+            return None
+        return self._meta.model._meta.get_field(field.attribute)
+
+    def get_export_headers(self, selected_fields=None) -> list[str]:
+        headers = []
+        for field in self.get_export_fields(selected_fields):
+            model_field = self.model_field(field)
+            label = NAME_COLUMNS[field.column_name] if model_field is None else None
+            headers.append(capfirst(str(label or field_label(model_field))))
+        return headers
+
+    def export_field(self, field: fields.Field, instance: models.Model, **kwargs) -> object:
+        model_field = self.model_field(field)
+        if model_field is not None and model_field.is_relation:
+            value = getattr(instance, model_field.attname)  # the key, without a query
+        else:
+            value = field.get_value(instance)
+        return export_cell(model_field, value, native=bool(kwargs.get("force_native_type")))
+
+    def export(self, queryset=None, **kwargs) -> tablib.Dataset:
+        dataset = super().export(queryset, **kwargs)
+        dataset.title = sheet_name(self._meta.model)
+        return dataset
 
 
 @cache
@@ -175,7 +265,6 @@ class ProgramParticipantResource(MeetAssistResource):
     class Meta:
         model = ProgramParticipant
         fields = (
-            "id",
             "program",
             "program_name",
             "customer",

@@ -34,11 +34,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
 from django.db import models
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 
 from meetassist.phones import PHONE_FIELDS, phone_normalize
@@ -46,9 +49,11 @@ from meetassist.phones import PHONE_FIELDS, phone_normalize
 from . import spreadsheet
 
 BOM = "\ufeff"
+# The kind of form (TableCounts.forms) of a choice written as its label, as the export does.
+CHOICE_LABEL = "choice label"
 FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
 _ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
-_NOT_ALNUM = re.compile(r"[^0-9a-z]")
+_NOT_ALNUM = re.compile(r"[\W_]+")
 # A plain signed number, as Excel reads it: no formula can hide in it (ASCII digits only).
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TRUE = frozenset({"true", "t", "1", "yes"})
@@ -68,8 +73,27 @@ class CellError(ValueError):
 
 
 def header_key(header: str) -> str:
-    """Compare headers loosely: ``CustomerID``, ``customer_id`` and ``customerid`` agree."""
-    return _NOT_ALNUM.sub("", header.lstrip(BOM).strip().lower())
+    """Compare headers loosely: ``CustomerID``, ``customer_id`` and ``customerid`` agree,
+    and so do ``Mã khách hàng`` and ``mã  KHÁCH hàng`` (letters of any script are kept)."""
+    text = unicodedata.normalize("NFC", header.lstrip(BOM).strip())
+    return _NOT_ALNUM.sub("", text.casefold())
+
+
+@cache
+def _choice_codes(field: models.Field) -> dict[str, str]:
+    """A choice field's labels, in every language the site speaks, to their codes."""
+    codes: dict[str, str] = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for code, label in field.flatchoices:
+                codes.setdefault(header_key(str(label)), str(code))
+    return codes
+
+
+def choice_code(field: models.Field, text: str) -> str | None:
+    """The code a choice label stands for (``Đã xác nhận``, ``Confirmed`` → ``confirmed``),
+    as the admin's export writes statuses; None when ``text`` is no label of ``field``."""
+    return _choice_codes(field).get(header_key(text)) if field.choices else None
 
 
 def is_text(field: models.Field) -> bool:
@@ -91,6 +115,24 @@ def _fraction(microsecond: int) -> str:
     return f".{microsecond:06d}".rstrip("0") if microsecond else ""
 
 
+def local_timestamp(value: dt.datetime) -> str:
+    """A timestamp in local time (TIME_ZONE) with its offset, exact to the microsecond:
+    ``2025-01-02 15:04:05.5+07:00``, what staff read; ``decode`` reads it back exactly."""
+    local = timezone.localtime(value)
+    offset = local.utcoffset() or dt.timedelta()
+    if offset % dt.timedelta(minutes=1):
+        return _utc_timestamp(value)  # a zone's old local mean time: no ±HH:MM offset
+    sign, minutes = ("-" if offset < dt.timedelta() else "+"), abs(offset) // dt.timedelta(minutes=1)
+    whole = f"{local:%Y-%m-%d %H:%M:%S}{_fraction(local.microsecond)}"
+    return f"{whole}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _utc_timestamp(value: dt.datetime) -> str:
+    utc = value.astimezone(dt.UTC).replace(tzinfo=None)
+    whole = utc.replace(microsecond=0).isoformat(sep=" ")
+    return f"{whole}{_fraction(utc.microsecond)}+00:00"
+
+
 def encode(field: models.Field, value: object) -> str:
     """A Python value of ``field`` as canonical cell text."""
     if value is None:
@@ -98,9 +140,7 @@ def encode(field: models.Field, value: object) -> str:
     if isinstance(field, models.BooleanField):
         return "true" if value else "false"
     if isinstance(field, models.DateTimeField):
-        utc = value.astimezone(dt.UTC).replace(tzinfo=None)
-        whole = utc.replace(microsecond=0).isoformat(sep=" ")
-        return f"{whole}{_fraction(utc.microsecond)}+00:00"
+        return _utc_timestamp(value)
     if isinstance(field, models.DateField):
         return value.isoformat()
     if isinstance(field, models.TimeField):
@@ -267,6 +307,10 @@ def normalize(field: models.Field, cell: str) -> tuple[str, bool]:
 def _decode_text(field: models.Field, cell: str) -> Cell:
     text = excel_unescape(cell)
     fixed = warning = False
+    if field.choices and text not in _choice_values(field):
+        code = choice_code(field, text)
+        if code is not None:
+            return Cell(code, forms=(CHOICE_LABEL,))
     if field.attname in PHONE_COLUMNS:
         phone = phone_normalize(text)
         text, fixed, warning = phone.text, phone.changed, not phone.valid
@@ -275,6 +319,11 @@ def _decode_text(field: models.Field, cell: str) -> Cell:
     if field.max_length and len(text) > field.max_length:
         raise CellError(f"longer than {field.max_length} characters")
     return Cell(text, fixed, warning)
+
+
+@cache
+def _choice_values(field: models.Field) -> frozenset[str]:
+    return frozenset(str(code) for code, _label in field.flatchoices)
 
 
 def _spreadsheet_form(reader, text: str) -> Cell | None:

@@ -12,7 +12,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import row_repairs, spreadsheet
+from . import codec, row_repairs, spreadsheet
 from .errors import LoadError, RowError
 from .reader import CsvFile
 from .seed_verify import ChangedFile
@@ -55,6 +55,7 @@ FORM_LABELS = {
     spreadsheet.TWELVE_HOUR: gettext_lazy("12-hour times"),
     spreadsheet.DAY_FIRST: gettext_lazy("day-first dates"),
     spreadsheet.MONTH_FIRST: gettext_lazy("month-first dates"),
+    codec.CHOICE_LABEL: gettext_lazy("statuses written as their labels"),
     row_repairs.UPDATED_FROM_CREATED: gettext_lazy("empty UpdatedAt set to CreatedAt"),
     row_repairs.CREATED_FROM_DATE: gettext_lazy("empty CreatedAt set to the row's date"),
     row_repairs.CREATED_AT_LOAD: gettext_lazy("empty CreatedAt set to the load's moment"),

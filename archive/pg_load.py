@@ -190,7 +190,7 @@ def _copy_error(csv_file: CsvFile, err: psycopg.Error) -> LoadError:
     line = csv_file.file_line(int(found.group(1)))
     column = None
     if found.group(2) in csv_file.columns:
-        column = csv_file.columns.index(found.group(2)) + 1
+        column = csv_file.file_column(csv_file.columns.index(found.group(2)) + 1)
     header = csv_file.headers[column - 1] if column else None
     reason = err.diag.message_primary or str(err)
     if err.diag.message_detail:

@@ -61,13 +61,22 @@ class HeaderFields:
     fields: list[models.Field] = field(default_factory=list)
     missing: list[models.Field] = field(default_factory=list)
     problems: list[tuple[int, int | None, str | None, str]] = field(default_factory=list)
+    #: File positions (0-based) of ``fields`` when the file has columns to ignore, else None.
+    positions: list[int] | None = None
 
 
-def header_fields(spec: TableSpec, headers: list[str]) -> HeaderFields:
-    """Map a file's header to the table's columns, ours or the original's, case-insensitively."""
-    mapped, seen = HeaderFields(), set()
+def header_fields(spec: TableSpec, headers: list[str], *, names: bool = False) -> HeaderFields:
+    """Map a file's header to the table's columns, ours or the original's, case-insensitively.
+
+    ``names``: ignore the columns the admin's export adds for reading (a customer's name
+    next to its key), so that an export uploads as it is.
+    """
+    mapped, seen, positions = HeaderFields(), set(), []
     for position, header in enumerate(headers, start=1):
         found = spec.field_for_header(header)
+        if found is None and names and spec.is_name_column(header):
+            mapped.positions = positions
+            continue
         if found is None:
             known = ", ".join(spec.columns)
             reason = _("unknown column; known: %(k)s") % {"k": known}
@@ -77,6 +86,7 @@ def header_fields(spec: TableSpec, headers: list[str]) -> HeaderFields:
         else:
             seen.add(found.attname)
             mapped.fields.append(found)
+            positions.append(position - 1)
     for candidate in spec.fields:
         if candidate.attname in seen:
             continue
@@ -149,6 +159,7 @@ class CsvFile:
         self._guessed: dict[int, tuple[int, str]] = {}
         self._contrary: dict[int, tuple[int, str]] = {}
         self._known: Callable[[str], bool] | None = None
+        self._positions: list[int] | None = None
         try:
             self._read_header()
         except (UnicodeDecodeError, csv.Error) as err:
@@ -251,7 +262,8 @@ class CsvFile:
                 return True
 
             return outside
-        known = self._known if self._known is not None and self._key_at == 0 else None
+        first_is_key = self._positions is None and getattr(self, "_key_at", None) == 0
+        known = self._known if self._known is not None and first_is_key else None
         if known is None:
             return None
 
@@ -286,17 +298,25 @@ class CsvFile:
             self._prepare()
 
     def _map_header(self) -> bool:
-        mapped = header_fields(self.spec, self.headers)
+        mapped = header_fields(self.spec, self.headers, names=True)
         for line, column, value, reason in mapped.problems:
             self._error(line, column, value, reason)
         self.fields, self.missing = mapped.fields, mapped.missing
+        self._positions = mapped.positions
         return not mapped.problems
+
+    def file_column(self, position: int) -> int:
+        """The file's column (1-based) of the ``position``-th field read (1-based): they
+        differ when the file has columns the upload ignores (an export's names)."""
+        return position if self._positions is None else self._positions[position - 1] + 1
 
     def _prepare(self) -> None:
         patterns = [fast_pattern(f) for f in self.fields]
-        self._match = re.compile(SEPARATOR.join(patterns) if not self.exact else "(?!)").fullmatch
+        # A file with ignored columns: every row is read and written again without them.
+        whole = not self.exact and self._positions is None
+        self._match = re.compile(SEPARATOR.join(patterns) if whole else "(?!)").fullmatch
         self._block_match = None
-        if not self.exact and self.row_filter is None and self.collect is None:
+        if whole and self.row_filter is None and self.collect is None:
             block = block_pattern(self.fields, self.delimiter, self._eol)
             self._block_match = re.compile(block).fullmatch
         self._filter_at = self._filter_match = None
@@ -342,7 +362,7 @@ class CsvFile:
                 "“%(other)s”, which can only be the other order: the column mixes both or "
                 "is not %(order)s; write dates as YYYY-MM-DD and export again"
             ) % {"order": order, "line": other_line, "other": other}
-            self._error(line, position, cell, reason)
+            self._error(line, self.file_column(position), cell, reason)
 
     def _read_block(self) -> str:
         """About BLOCK_CHARS characters of whole lines."""
@@ -387,7 +407,8 @@ class CsvFile:
         self._copy_row += rows
 
     def _rows(self, reader, batch_rows: int) -> Iterator[str]:  # the hot loop
-        pending, match, eol, width = self._pending, self._match, self._eol, len(self.fields)
+        pending, match, eol, width = self._pending, self._match, self._eol, len(self.headers)
+        positions = self._positions
         row_filter, filter_at, stats = self.row_filter, self._filter_at, self.stats
         known, key_at = self._known, getattr(self, "_key_at", None)
         collect_at, collected, mark = self._collect_at, self.collected, self._mark_copy_lines
@@ -405,6 +426,8 @@ class CsvFile:
                         line, None, None, _("%(n)d cells, but the header has %(m)d") % counts
                     )
                 continue
+            if positions is not None:
+                row = [row[at] for at in positions]
             if filter_at is not None:
                 cell = self._filter_cell(row[filter_at], line)
                 if cell is None:
@@ -445,7 +468,7 @@ class CsvFile:
         try:
             return copy_text(self.fields[self._filter_at], cell)[0]
         except CellError as err:
-            self._error(line, self._filter_at + 1, cell, str(err))
+            self._error(line, self.file_column(self._filter_at + 1), cell, str(err))
             return None
 
     def _rewrite(self, row: list[str], line: int) -> str | None:
@@ -461,7 +484,7 @@ class CsvFile:
             try:
                 text, read = copy_text(fld, cell)
             except CellError as err:
-                self._error(line, position, cell, str(err))
+                self._error(line, self.file_column(position), cell, str(err))
                 bad = True
                 continue
             self.stats.fixed += read.fixed
@@ -483,7 +506,8 @@ class CsvFile:
         return buffer.getvalue()
 
     def _key_again(self, line: int, key: str) -> None:
-        self._error(line, self._key_at + 1, key, _("this key appears more than once in the files"))
+        column = self.file_column(self._key_at + 1)
+        self._error(line, column, key, _("this key appears more than once in the files"))
 
     def _note_date_order(self, read, position: int, line: int, cell: str) -> None:
         if read.guessed:

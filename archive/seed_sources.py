@@ -27,6 +27,9 @@ from .tables import TABLES, TableSpec
 from .transfer import objects
 
 _MONTH_FILE = re.compile(r"(\d{4}-\d\d)\.csv")
+# The admin's export: ``appointment-2025-01-31.csv``, or a second download of it as a
+# browser names it (``… (1).csv``, kept on upload as ``…_1.csv``).
+_EXPORT_STEM = re.compile(r"([a-z]+)-\d{4}-\d\d-\d\d(?:[ _-]*\(?\d{1,3}\)?)?")
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,8 @@ class Source:
 
 
 def table_for_file(path: str) -> TableSpec | None:
-    """The table a file is named after: ``Customer.csv``, or ``appointment/2025-01.csv``."""
+    """The table a file is named after: ``Customer.csv``, ``appointment/2025-01.csv``, or
+    the admin's export ``appointment-2025-01-31.csv``."""
     stem, extension = posixpath.splitext(posixpath.basename(path))
     if extension.lower() != ".csv":
         return None
@@ -79,7 +83,8 @@ def table_for_file(path: str) -> TableSpec | None:
     parent = posixpath.basename(posixpath.dirname(path)).lower()
     if _MONTH_FILE.fullmatch(posixpath.basename(path)) and parent in names:
         return names[parent]
-    return names.get(stem.lower())
+    exported = _EXPORT_STEM.fullmatch(stem.lower())
+    return names.get(exported.group(1) if exported else stem.lower())
 
 
 def unknown_table(name: str) -> RowError:

@@ -7,18 +7,46 @@ to the archive is one ``TableSpec`` line here.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cache, cached_property
 from typing import Literal
 
 from django.apps import apps
+from django.conf import settings
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from meetassist.exceptions import DomainError
 
 from .codec import header_key
 
 Kind = Literal["reference", "windowed"]
+
+#: Columns the admin's export adds for people to read: the name behind a key. An upload
+#: recognises them by name or by this label (in any language) and ignores them.
+NAME_COLUMNS = {
+    "customer_name": gettext_lazy("customer name"),
+    "consultant_name": gettext_lazy("consultant name"),
+    "program_name": gettext_lazy("program name"),
+}
+
+
+def field_label(field: models.Field):
+    """A column's header as the admin's export writes it (lazy: the active language's):
+    the field's verbose name; a reference column is named after the key it holds
+    (``appointment.customer_id`` → "customer ID")."""
+    named = field.target_field if field.is_relation else field
+    return named.verbose_name
+
+
+def _labels(label) -> set[str]:
+    """``label`` as every language the site speaks writes it, compared loosely."""
+    found = set()
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            found.add(header_key(str(label)))
+    return found
 
 
 @dataclass(frozen=True)
@@ -59,12 +87,30 @@ class TableSpec:
         return self.kind == "windowed"
 
     def field_for_header(self, header: str) -> models.Field | None:
-        """The field a CSV header names: ours (``customer_id``) or the original's (CustomerID)."""
+        """The field a CSV header names: ours (``customer_id``), the original's
+        (CustomerID), or the admin export's label in any language (``Mã khách hàng``)."""
         wanted = header_key(header)
         for field in self.fields:
             if header_key(field.attname) == wanted:
                 return field
-        return None
+        return self._by_label.get(wanted)
+
+    def is_name_column(self, header: str) -> bool:
+        """Whether ``header`` is a column the admin's export adds for reading (a name
+        behind a key), which an upload ignores; never one of the table's own columns."""
+        return self.field_for_header(header) is None and header_key(header) in _name_keys()
+
+    @cached_property
+    def _by_label(self) -> dict[str, models.Field]:
+        """The export's headers, in every language, to their fields; a label two fields
+        share (in some language) names neither."""
+        found: dict[str, models.Field] = {}
+        shared: set[str] = set()
+        for field in self.fields:
+            for key in _labels(field_label(field)):
+                if found.setdefault(key, field) is not field:
+                    shared.add(key)
+        return {key: field for key, field in found.items() if key not in shared}
 
 
 TABLES: tuple[TableSpec, ...] = (
@@ -86,6 +132,11 @@ TABLES: tuple[TableSpec, ...] = (
 )
 
 _BY_NAME = {spec.name: spec for spec in TABLES}
+
+
+@cache
+def _name_keys() -> frozenset[str]:
+    return frozenset(key for column, label in NAME_COLUMNS.items() for key in {header_key(column), *_labels(label)})
 
 
 def table(name: str) -> TableSpec:

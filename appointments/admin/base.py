@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 
 from csp.decorators import csp_update
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet, URLField
 from django.http import HttpRequest
 from django.utils.decorators import method_decorator
 from django.utils.functional import Promise
 from django.utils.translation import ngettext
 from import_export.admin import ExportMixin
-from import_export.formats.base_formats import CSV, XLSX
 
 from meetassist.exceptions import DomainError
 from meetassist.phones import PHONE_FIELDS, phone_search_terms
@@ -26,6 +26,7 @@ from ..resources import for_viewer
 from ..visibility import hidden_models
 from .audit import log_action, log_export
 from .changelist import ProbingDatesChangeList
+from .export import ArchiveCSV, TypedXLSX, export_filename
 from .paginator import EstimatedCountPaginator
 from .personal import PersonalDataMixin
 
@@ -89,7 +90,7 @@ class MeetAssistAdmin(PersonalDataMixin, ExportMixin, admin.ModelAdmin):
     list_per_page = 50
     # Links staff paste usually lack a scheme; assume https (Django 6's default).
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
-    export_formats = [CSV, XLSX]
+    export_formats = [ArchiveCSV, TypedXLSX]
     # A BOM so Excel reads Vietnamese CSV as UTF-8.
     to_encoding = "utf-8-sig"
 
@@ -138,8 +139,20 @@ class MeetAssistAdmin(PersonalDataMixin, ExportMixin, admin.ModelAdmin):
             for resource in super().get_export_resource_classes(request)
         ]
 
+    def get_export_filename(self, request: HttpRequest, queryset: QuerySet, file_format) -> str:
+        return export_filename(self.model, file_format)
+
     def get_export_data(self, file_format, request, queryset, **kwargs):
-        data = super().get_export_data(file_format, request, queryset, **kwargs)
+        """django-import-export's, but a workbook's cells keep their types for any binary
+        format (it asks for its own classes only, not ours: ``TypedXLSX``)."""
+        if not self.has_export_permission(request):
+            raise PermissionDenied
+        native = file_format.is_binary()
+        dataset = self.get_data_for_export(request, queryset, force_native_type=native, **kwargs)
+        data = file_format.export_data(dataset)
+        encoding = kwargs.get("encoding")
+        if not native and encoding:
+            data = data.encode(encoding)
         log_export(request, model=self.model, file_format=file_format.get_title())
         return data
 
