@@ -122,7 +122,10 @@ def local_timestamp(value: dt.datetime) -> str:
     offset = local.utcoffset() or dt.timedelta()
     if offset % dt.timedelta(minutes=1):
         return _utc_timestamp(value)  # a zone's old local mean time: no ±HH:MM offset
-    sign, minutes = ("-" if offset < dt.timedelta() else "+"), abs(offset) // dt.timedelta(minutes=1)
+    sign, minutes = (
+        ("-" if offset < dt.timedelta() else "+"),
+        abs(offset) // dt.timedelta(minutes=1),
+    )
     whole = f"{local:%Y-%m-%d %H:%M:%S}{_fraction(local.microsecond)}"
     return f"{whole}{sign}{minutes // 60:02d}:{minutes % 60:02d}"
 

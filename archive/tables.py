@@ -136,7 +136,11 @@ _BY_NAME = {spec.name: spec for spec in TABLES}
 
 @cache
 def _name_keys() -> frozenset[str]:
-    return frozenset(key for column, label in NAME_COLUMNS.items() for key in {header_key(column), *_labels(label)})
+    return frozenset(
+        key
+        for column, label in NAME_COLUMNS.items()
+        for key in {header_key(column), *_labels(label)}
+    )
 
 
 def table(name: str) -> TableSpec:
