@@ -104,7 +104,22 @@ def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
     ]
 
 
+def _refuse_workbook(name: str) -> None:
+    """A workbook (the admin's XLSX export) is for reading: its timestamps are fractions of
+    a day, which keep milliseconds at best, so loading one would change every timestamp.
+    The CSV export uploads back as it is."""
+    if name.lower().endswith((".xlsx", ".xlsm", ".xls", ".ods")):
+        raise DomainError(
+            _(
+                "%(name)s is a workbook: upload the CSV export instead (a workbook cannot "
+                "hold timestamps exactly, so loading it would change them)."
+            )
+            % {"name": name}
+        )
+
+
 def _table_of(name: str) -> str:
+    _refuse_workbook(name)
     spec = table_for_file(name)
     if spec is None:
         raise DomainError(str(unknown_table(name)))

@@ -23,6 +23,7 @@ from appointments import models as m
 from archive.codec import decode
 from archive.errors import LoadError
 from archive.upload import upload_confirm, upload_preview, upload_receive
+from meetassist.exceptions import DomainError
 from tests.appointments.test_admin_export import export
 from tests.archive.archive_files import snapshot
 
@@ -283,6 +284,60 @@ def test_an_unknown_label_is_refused_at_its_place(superuser_client, shop):
     [error] = refused.value.errors
     assert (error.line, error.column, error.value) == (2, 9, "Maybe")
     assert error.header == "Status"
+
+
+def test_the_export_uploads_back_through_the_admin_pages(superuser_client, shop):
+    name, content = _file(export(superuser_client, {"status__exact": "pending"}, "csv", "vi"))
+    before = snapshot()
+    upload_url = reverse("admin:archive_upload")
+
+    posted = superuser_client.post(upload_url, {"files": [SimpleUploadedFile(name, content)]})
+    page = superuser_client.get(posted["Location"], headers={"accept-language": "en"})
+    confirmed = superuser_client.post(posted["Location"].split("?")[0], {"date": ""})
+
+    pending = m.Appointment.objects.filter(status="pending").count()
+    html = page.content.decode()
+    assert f"<tr><td>appointment</td><td>0</td><td>0</td><td>{pending}</td>" in html
+    assert f"statuses written as their labels: {pending}" in html
+    assert confirmed.status_code == 302
+    assert snapshot() == before
+
+
+def test_a_workbook_is_refused_with_what_to_upload_instead(superuser_client, shop):
+    name, content = _file(export(superuser_client, {}, "xlsx"))
+    with pytest.raises(DomainError, match="upload the CSV export instead"):
+        upload_receive(files=[SimpleUploadedFile(name, content)])
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_every_export_header_names_its_column_in_both_languages(language):
+    from django.utils import translation
+
+    from appointments.resources import CustomerResource
+    from archive.tables import TABLES, field_label
+
+    for spec in TABLES:
+        for field in spec.fields:
+            with translation.override(language):
+                header = str(field_label(field)).capitalize()
+            assert spec.field_for_header(header) is field, (spec.name, header)
+    with translation.override(language):
+        headers = CustomerResource().get_export_headers()
+    assert [TABLES[0].field_for_header(h).attname for h in headers] == TABLES[0].columns
+
+
+def test_status_labels_read_back_as_their_codes_in_both_languages():
+    from django.utils import translation
+
+    for model in (m.Appointment, m.CommunityProgram, m.ProgramParticipant):
+        field = model._meta.get_field("status")
+        for code, label in field.flatchoices:
+            for language in ("vi", "en"):
+                with translation.override(language):
+                    text = str(label)
+                read = decode(field, text)
+                assert (read.value, read.forms) == (code, ("choice label",))
+            assert decode(field, code).value == code and not decode(field, code).forms
 
 
 # --- re-saved by a real spreadsheet application ------------------------------------------
