@@ -79,10 +79,10 @@ def test_export_without_the_customer_permission_holds_keys_not_names(login, book
 
     rows = csv_rows(export(client, {}, "csv"))
 
-    assert "customer_name" not in rows[0] and "consultant_name" not in rows[0]
-    by_id = {int(r["appointment_id"]): r for r in rows}
-    assert by_id[first.pk]["customer"] == first.customer_id
-    assert by_id[first.pk]["consultant"] == str(first.consultant_id)
+    assert "Customer name" not in rows[0] and "Consultant name" not in rows[0]
+    by_id = {int(r["Appointment ID"]): r for r in rows}
+    assert by_id[first.pk]["Customer ID"] == first.customer_id
+    assert by_id[first.pk]["Consultant ID"] == str(first.consultant_id)
     assert "Phạm Bí Mật" not in str(rows)
 
 
@@ -92,9 +92,9 @@ def test_export_with_the_customer_permission_only_still_hides_consultant_names(l
 
     rows = csv_rows(export(client, {}, "csv"))
 
-    by_id = {int(r["appointment_id"]): r for r in rows}
-    assert by_id[first.pk]["customer_name"] == "Phạm Bí Mật"
-    assert "consultant_name" not in rows[0]
+    by_id = {int(r["Appointment ID"]): r for r in rows}
+    assert by_id[first.pk]["Customer name"] == "Phạm Bí Mật"
+    assert "Consultant name" not in rows[0] and "Consultant ID" in rows[0]
 
 
 def test_feedback_schedule_and_participant_lists_follow_the_same_rule(login):
