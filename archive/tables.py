@@ -14,6 +14,7 @@ from django.apps import apps
 from django.conf import settings
 from django.db import models
 from django.utils import translation
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -32,7 +33,7 @@ NAME_COLUMNS = {
 }
 
 
-def field_label(field: models.Field):
+def field_label(field: models.Field) -> str | Promise:
     """A column's header as the admin's export writes it (lazy: the active language's):
     the field's verbose name; a reference column is named after the key it holds
     (``appointment.customer_id`` → "customer ID")."""
@@ -40,7 +41,7 @@ def field_label(field: models.Field):
     return named.verbose_name
 
 
-def _labels(label) -> set[str]:
+def _labels(label: str | Promise) -> set[str]:
     """``label`` as every language the site speaks writes it, compared loosely."""
     found = set()
     for language, _name in settings.LANGUAGES:
