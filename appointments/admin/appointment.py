@@ -5,16 +5,18 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .. import services
+from .. import selectors, services
 from ..models import Appointment, AppointmentFeedback
 from ..resources import AppointmentFeedbackResource, AppointmentResource
 from .assign_slot import MOVABLE, AssignSlotMixin, assign_slot_url
 from .base import MeetAssistAdmin
+from .pages import date_time_text
 
 CONFIRMED = ngettext_lazy(
     "%(count)d appointment confirmed.", "%(count)d appointments confirmed.", "count"
@@ -57,17 +59,10 @@ class FeedbackInline(admin.StackedInline):
 @admin.register(Appointment)
 class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
     resource_classes = [AppointmentResource]
-    list_display = (
-        "appointment_id",
-        "date",
-        "time",
-        "customer",
-        "consultant",
-        "status",
-        "duration",
-        "slot_link",
-    )
-    list_display_links = ("appointment_id", "date")
+    # Fits a 1366-pixel screen in both languages (tests/meetassist/test_screens_browser.py):
+    # date and time in one column, the duration (nearly always an hour) on the form only.
+    list_display = ("appointment_id", "when", "customer", "consultant", "status", "slot_link")
+    list_display_links = ("appointment_id", "when")
     related_keys = {"customer": "customer", "consultant": "consultant"}
     list_filter = ("status", "date", "consultant")
     # Customer columns only: an OR that also spans the consultant (or the appointment's
@@ -92,6 +87,14 @@ class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
         ("created_at", "updated_at"),
     )
     change_readonly_fields = ("consultant", "status", "date", "time", "created_at", "updated_at")
+
+    def get_ordering(self, request: HttpRequest):
+        """Today and the coming days first, soonest first; then the past, newest first."""
+        return selectors.upcoming_then_past(today=timezone.localdate())
+
+    @admin.display(description=_("date and time"), ordering="date")
+    def when(self, obj: Appointment) -> str:
+        return date_time_text(obj.date, obj.time)
 
     def get_fields(self, request: HttpRequest, obj: Appointment | None = None):
         return self.change_fields if obj else self.add_fields
