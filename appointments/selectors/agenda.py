@@ -12,12 +12,14 @@ def upcoming_then_past(*, today: dt.date, date: str = "date", time: str = "time"
     """An ``order_by`` for rows with a ``date`` and a ``time`` field (the changelists'
     default): rows from ``today`` on, ascending, then earlier rows, descending."""
     upcoming = Q(**{f"{date}__gte": today})
+    past = ~upcoming
     return [
         Case(When(upcoming, then=Value(0)), default=Value(1), output_field=IntegerField()).asc(),
-        # Upcoming rows carry their date and time here (past rows none) and sort ascending…
+        # Upcoming rows sort ascending on their date and time (past rows have none here)…
         Case(When(upcoming, then=F(date))).asc(nulls_last=True),
         Case(When(upcoming, then=F(time))).asc(nulls_last=True),
-        # … then the past, newest first (upcoming rows tie on these after the keys above).
-        F(date).desc(),
-        F(time).desc(),
+        # … then the past, newest first. No bare F(date): the changelist would mark its
+        # date column "sorted descending", which this order is not.
+        Case(When(past, then=F(date))).desc(nulls_last=True),
+        Case(When(past, then=F(time))).desc(nulls_last=True),
     ]

@@ -70,9 +70,12 @@ def _minutes(moment: dt.time) -> int:
     return 24 * 60 if moment >= dt.time(23, 59, 59) else moment.hour * 60 + moment.minute
 
 
-def _most_common(values: Iterable):
-    counted = Counter(values).most_common(1)
-    return counted[0][0] if counted else None
+def _most_common(values: Iterable[int], *, ties=min) -> int:
+    """The most frequent value; among equally frequent ones, ``ties`` picks (the earlier
+    start, the later end: the wider day)."""
+    counted = Counter(values)
+    top = max(counted.values())
+    return ties(value for value, n in counted.items() if n == top)
 
 
 def pattern_of_slots(slots: Iterable[tuple[dt.date, dt.time, dt.time]]) -> WorkingPattern | None:
@@ -108,7 +111,7 @@ def pattern_of_slots(slots: Iterable[tuple[dt.date, dt.time, dt.time]]) -> Worki
     return WorkingPattern(
         weekdays=weekdays,
         start_hour=_most_common(firsts) // 60,
-        end_hour=min(24, math.ceil(_most_common(lasts) / 60)),
+        end_hour=min(24, math.ceil(_most_common(lasts, ties=max) / 60)),
         slot_minutes=_most_common(lengths),
         break_start=dt.time(*divmod(gap[0], 60)) if has_break else None,
         break_end=dt.time(*divmod(gap[1], 60)) if has_break else None,

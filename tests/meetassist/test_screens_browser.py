@@ -3,7 +3,8 @@ and in English (issue 14, "Screens").
 
 One browser and one live server walk every changelist, an add and a change form, the custom
 admin pages (assign to slot, generate slots, upload, export) and the dashboard pages. A page
-fails when it scrolls sideways (``scrollWidth > clientWidth``) or when a date field shows no
+fails when it scrolls sideways (``scrollWidth > clientWidth``, the window or a box
+inside it such as the changelist's table) or when a date field shows no
 calendar icon (the admin's shortcut with a non-zero size). Every page is saved under
 ``test-output/screenshots/screens-<language>-<page>.png`` for a person to review.
 """
@@ -42,7 +43,21 @@ MEASURE = """
       const box = icon ? icon.getBoundingClientRect() : { width: 0, height: 0 };
       return { name: input.name, width: box.width, height: box.height };
     });
-  return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, dates };
+  // The admin puts a changelist's table in a box that scrolls on its own (.results): a
+  // column past its edge is as unreachable as one past the window's.
+  const boxes = [...document.querySelectorAll("body *")]
+    .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX))
+    .filter((el) => el.scrollWidth > el.clientWidth + 1)
+    .map((el) => ({
+      box: el.id || el.className,
+      scrollWidth: el.scrollWidth,
+      clientWidth: el.clientWidth,
+      // Which columns take the room: "header: width" of each.
+      columns: [...el.querySelectorAll("thead th")]
+        .map((th) => `${th.innerText.trim() || th.className}: ${Math.round(th.offsetWidth)}`)
+        .join(", "),
+    }));
+  return { scrollWidth: root.scrollWidth, clientWidth: root.clientWidth, dates, boxes };
 }
 """
 
@@ -153,6 +168,11 @@ def problems_of(page, name: str) -> list[str]:
             f"{name}: scrolls sideways ({measured['scrollWidth']} px wide in a "
             f"{measured['clientWidth']} px window)"
         )
+    for box in measured["boxes"]:
+        found.append(
+            f"{name}: {box['box']!r} scrolls sideways ({box['scrollWidth']} px wide in "
+            f"{box['clientWidth']} px; columns {box['columns']})"
+        )
     for date in measured["dates"]:
         if date["width"] == 0 or date["height"] == 0:
             found.append(f"{name}: the date field {date['name']!r} has no visible calendar icon")
@@ -216,4 +236,4 @@ def test_every_screen_fits_a_laptop_in_both_languages(live_server, archive_dir, 
             context.close()
         browser.close()
 
-    assert problems == []
+    assert problems == [], "\n".join(problems)
