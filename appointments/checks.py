@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -32,7 +30,9 @@ def check_slot_defaults(app_configs=None, **kwargs) -> list[Error]:
     except ValueError as err:
         problems.append(f"SLOT_LUNCH_BREAK: {err}.")
     else:
-        if lunch and not (dt.time(start) <= lunch[0] and (end == 24 or lunch[1] <= dt.time(end))):
+        inside = lunch and start * 60 <= lunch[0].hour * 60 + lunch[0].minute
+        inside = inside and lunch[1].hour * 60 + lunch[1].minute <= end * 60
+        if lunch and not inside:
             problems.append(
                 f"SLOT_LUNCH_BREAK={settings.SLOT_LUNCH_BREAK!r} lies outside {start}:00–{end}:00."
             )

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.http import HttpRequest
+from django.utils import timezone
 
+from .. import selectors
 from ..models import ConsultantSchedule
 from ..resources import ConsultantScheduleResource
 from .base import MeetAssistAdmin
@@ -20,4 +23,7 @@ class ConsultantScheduleAdmin(MeetAssistAdmin):
     date_hierarchy = "date"
     list_select_related = ("consultant",)
     autocomplete_fields = ("consultant",)
-    ordering = ("-date", "start_time")
+
+    def get_ordering(self, request: HttpRequest):
+        """Today and the coming days first, soonest first; then the past, newest first."""
+        return selectors.upcoming_then_past(today=timezone.localdate(), time="start_time")

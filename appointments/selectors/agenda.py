@@ -18,8 +18,7 @@ def upcoming_then_past(*, today: dt.date, date: str = "date", time: str = "time"
         # Upcoming rows sort ascending on their date and time (past rows have none here)…
         Case(When(upcoming, then=F(date))).asc(nulls_last=True),
         Case(When(upcoming, then=F(time))).asc(nulls_last=True),
-        # … then the past, newest first. No bare F(date): the changelist would mark its
-        # date column "sorted descending", which this order is not.
+        # … then the past, newest first.
         Case(When(past, then=F(date))).desc(nulls_last=True),
         Case(When(past, then=F(time))).desc(nulls_last=True),
     ]
