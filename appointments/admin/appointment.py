@@ -5,17 +5,17 @@ from __future__ import annotations
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.http import HttpRequest, HttpResponseRedirect
-from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from .. import selectors, services
+from .. import services
 from ..models import Appointment, AppointmentFeedback
 from ..resources import AppointmentFeedbackResource, AppointmentResource
 from .assign_slot import MOVABLE, AssignSlotMixin, assign_slot_url
 from .base import MeetAssistAdmin
+from .changelist import UpcomingFirstMixin
 from .pages import date_time_text
 
 CONFIRMED = ngettext_lazy(
@@ -57,7 +57,7 @@ class FeedbackInline(admin.StackedInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
+class AppointmentAdmin(UpcomingFirstMixin, AssignSlotMixin, MeetAssistAdmin):
     resource_classes = [AppointmentResource]
     # Fits a 1366-pixel screen in both languages (tests/meetassist/test_screens_browser.py):
     # date and time in one column, the duration (nearly always an hour) on the form only.
@@ -87,10 +87,6 @@ class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
         ("created_at", "updated_at"),
     )
     change_readonly_fields = ("consultant", "status", "date", "time", "created_at", "updated_at")
-
-    def get_ordering(self, request: HttpRequest):
-        """Today and the coming days first, soonest first; then the past, newest first."""
-        return selectors.upcoming_then_past(today=timezone.localdate())
 
     @admin.display(description=_("date and time"), ordering="date")
     def when(self, obj: Appointment) -> str:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 from django.contrib import admin
-from django.http import HttpRequest
-from django.utils import timezone
 
-from .. import selectors
 from ..models import ConsultantSchedule
 from ..resources import ConsultantScheduleResource
 from .base import MeetAssistAdmin
+from .changelist import UpcomingFirstMixin
 
 
 @admin.register(ConsultantSchedule)
-class ConsultantScheduleAdmin(MeetAssistAdmin):
+class ConsultantScheduleAdmin(UpcomingFirstMixin, MeetAssistAdmin):
     resource_classes = [ConsultantScheduleResource]
     list_display = ("schedule_id", "consultant", "date", "start_time", "end_time", "is_available")
     list_display_links = ("schedule_id", "consultant")
@@ -24,6 +22,4 @@ class ConsultantScheduleAdmin(MeetAssistAdmin):
     list_select_related = ("consultant",)
     autocomplete_fields = ("consultant",)
 
-    def get_ordering(self, request: HttpRequest):
-        """Today and the coming days first, soonest first; then the past, newest first."""
-        return selectors.upcoming_then_past(today=timezone.localdate(), time="start_time")
+    upcoming_fields = ("date", "start_time")

@@ -7,7 +7,7 @@ would hide. Dates are local dates in TIME_ZONE. Nothing here writes.
 
 from __future__ import annotations
 
-from .agenda import upcoming_then_past
+from .agenda import upcoming_then_past, upcoming_then_past_rows
 from .common import MODEL_NAMES, PARTICIPANT_STATUSES, PROGRAM_STATUSES, STATUSES, week_start
 from .day import AppointmentRow, ConsultantDay, Day, appointment_day, appointment_day_list
 from .overview import (
@@ -63,6 +63,7 @@ __all__ = [
     "overview",
     "program_table",
     "upcoming_then_past",
+    "upcoming_then_past_rows",
     "week_start",
     "working_pattern",
 ]

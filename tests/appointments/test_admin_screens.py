@@ -52,6 +52,17 @@ def test_appointments_list_today_and_the_coming_days_first_then_the_past(
     assert listed_ids(response) == [around_today[name] for name in order]
 
 
+def test_each_page_of_the_list_continues_the_order(superuser_client, around_today, monkeypatch):
+    from appointments.admin.appointment import AppointmentAdmin
+
+    monkeypatch.setattr(AppointmentAdmin, "list_per_page", 4)
+    first = listed_ids(superuser_client.get(APPOINTMENTS))
+    second = listed_ids(superuser_client.get(APPOINTMENTS, {"p": "2"}))
+    everything = listed_ids(superuser_client.get(APPOINTMENTS, {"all": ""}))
+    order = ["today_early", "today_late", "soon", "far", "past", "long_ago"]
+    assert first + second == everything == [around_today[name] for name in order]
+
+
 def test_the_default_order_keeps_the_date_drilldown_and_filters(superuser_client, around_today):
     today = timezone.localdate()
     response = superuser_client.get(
@@ -68,14 +79,22 @@ def test_a_column_header_still_sorts_by_date(superuser_client, around_today):
     assert listed_ids(response)[-1] == around_today["far"]
 
 
+def test_the_default_order_marks_no_column_as_sorted_and_a_click_does(
+    superuser_client, around_today
+):
+    assert superuser_client.get(APPOINTMENTS).context["cl"].get_ordering_field_columns() == {}
+    clicked = superuser_client.get(APPOINTMENTS, {"o": "-2"}).context["cl"]
+    assert clicked.get_ordering_field_columns() == {2: "desc"}
+
+
 def test_appointment_list_shows_date_and_time_in_one_column_and_the_status(
     superuser_client, around_today
 ):
     with translation.override("en"):
         response = superuser_client.get(APPOINTMENTS, {"status__exact": "pending"})
     content = response.content.decode()
-    assert 'column-when' in content
-    assert 'column-status' in content
+    assert "column-when" in content
+    assert "column-status" in content
     assert "column-duration" not in content
     assert "Pending" in content
 
