@@ -11,13 +11,13 @@ import datetime as dt
 from django import forms
 from django.contrib.admin import widgets as admin_widgets
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from meetassist.phones import phone_normalize
 
 from .models import Consultant, ConsultantSchedule
+from .selectors.working_pattern import WorkingPattern
 
 #: The assign-slot page lists at most this many free slots; filters narrow the rest.
 SLOT_LIST_LIMIT = 200
@@ -70,19 +70,35 @@ class GenerateSlotsForm(forms.Form):
     )
     end_hour = forms.IntegerField(label=_("last slot ends by (hour)"), min_value=1, max_value=24)
     slot_minutes = forms.IntegerField(label=_("slot length (minutes)"), min_value=5, max_value=1440)
+    break_start = forms.TimeField(
+        label=_("break from"),
+        required=False,
+        widget=admin_widgets.AdminTimeWidget(format="%H:%M"),
+        help_text=_("No slot overlaps the break (lunch); leave both empty for none."),
+    )
+    break_end = forms.TimeField(
+        label=_("break until"), required=False, widget=admin_widgets.AdminTimeWidget(format="%H:%M")
+    )
 
     @classmethod
-    def defaults(cls) -> dict[str, object]:
-        """Two weeks of Monday–Friday office hours in one-hour slots, from today."""
-        today = timezone.localdate()
+    def initial_for(cls, pattern: WorkingPattern, *, today: dt.date) -> dict[str, object]:
+        """Two weeks from today, in ``pattern`` (the consultants' own, or the defaults)."""
         return {
             "start_date": today,
             "end_date": today + dt.timedelta(days=13),
-            "weekdays": [0, 1, 2, 3, 4],
-            "start_hour": 8,
-            "end_hour": 17,
-            "slot_minutes": 60,
+            "weekdays": list(pattern.weekdays),
+            "start_hour": pattern.start_hour,
+            "end_hour": pattern.end_hour,
+            "slot_minutes": pattern.slot_minutes,
+            "break_start": pattern.break_start,
+            "break_end": pattern.break_end,
         }
+
+    def clean(self) -> dict[str, object]:
+        data = super().clean()
+        if bool(data.get("break_start")) != bool(data.get("break_end")):
+            raise forms.ValidationError(_("Give the break a start and an end, or neither."))
+        return data
 
 
 def free_slots() -> QuerySet[ConsultantSchedule]:

@@ -202,8 +202,11 @@ def schedule_generate(
     start_hour: int = 8,
     end_hour: int = 17,
     slot_minutes: int = 60,
+    break_start: dt.time | None = None,
+    break_end: dt.time | None = None,
 ) -> SlotGeneration:
-    """Create slots for each consultant on the given weekdays (Monday = 0) of a date range.
+    """Create slots for each consultant on the given weekdays (Monday = 0) of a date range,
+    none overlapping the break (slots start again when it ends).
 
     Idempotent: a slot that already exists (same consultant, date, start) is kept as it is.
     """
@@ -213,6 +216,10 @@ def schedule_generate(
         raise DomainError(_("Hours must satisfy 0 ≤ start < end ≤ 24."))
     if not 5 <= slot_minutes <= (end_hour - start_hour) * 60:
         raise DomainError(_("The slot length must be at least 5 minutes and fit in the day."))
+    if (break_start is None) != (break_end is None) or (
+        break_start is not None and not break_start < break_end
+    ):
+        raise DomainError(_("A break needs a start and a later end."))
     days = {int(d) for d in weekdays}
     if not days <= set(range(7)):
         raise DomainError(_("Weekdays are numbers from 0 (Monday) to 6 (Sunday)."))
@@ -222,7 +229,7 @@ def schedule_generate(
     if missing:
         raise DomainError(_("Unknown consultants: %(ids)s.") % {"ids": missing})
 
-    starts = _slot_starts(start_hour, end_hour, slot_minutes)
+    starts = _slot_starts(start_hour, end_hour, slot_minutes, break_start, break_end)
     dates = [
         start_date + dt.timedelta(days=n)
         for n in range((end_date - start_date).days + 1)
@@ -245,13 +252,27 @@ def schedule_generate(
     return SlotGeneration(created=created, existing=len(wanted) - created)
 
 
-def _slot_starts(start_hour: int, end_hour: int, minutes: int) -> list[tuple[dt.time, dt.time]]:
+def _slot_starts(
+    start_hour: int,
+    end_hour: int,
+    minutes: int,
+    break_start: dt.time | None = None,
+    break_end: dt.time | None = None,
+) -> list[tuple[dt.time, dt.time]]:
     step = dt.timedelta(minutes=minutes)
     day = dt.datetime(2000, 1, 1)
     cursor, stop = day + dt.timedelta(hours=start_hour), day + dt.timedelta(hours=end_hour)
+    pause = (
+        (dt.datetime.combine(day, break_start), dt.datetime.combine(day, break_end))
+        if break_start is not None and break_end is not None
+        else None
+    )
     slots = []
     while cursor + step <= stop:
         end = cursor + step
+        if pause and cursor < pause[1] and end > pause[0]:
+            cursor = pause[1]  # overlaps the break: start again when it ends
+            continue
         # A slot ending at midnight ends at 23:59:59 so end_time > start_time still holds.
         end_time = end.time() if end.date() == day.date() else dt.time(23, 59, 59)
         slots.append((cursor.time(), end_time))

@@ -186,6 +186,17 @@ WHITENOISE_KEEP_ONLY_HASHED_FILES = True  # the package carries only what is ser
 # on demand, so no collectstatic is needed; production serves the collected set.
 WHITENOISE_AUTOREFRESH = DEBUG
 
+# --- Schedule slots ---------------------------------------------------------------------
+# What "generate slots" proposes for a consultant who has no slots yet (one who has gets
+# their own pattern): working days (0 = Monday … 6 = Sunday), the first slot's hour, the hour
+# the last slot ends by, the slot length and a lunch break ("HH:MM-HH:MM", empty for none).
+# Checked at start-up (appointments.E001).
+SLOT_WORKING_DAYS = env.list("SLOT_WORKING_DAYS", cast=int, default=[0, 1, 2, 3, 4])
+SLOT_START_HOUR = env.int("SLOT_START_HOUR", default=8)
+SLOT_END_HOUR = env.int("SLOT_END_HOUR", default=17)
+SLOT_MINUTES = env.int("SLOT_MINUTES", default=60)
+SLOT_LUNCH_BREAK = env.str("SLOT_LUNCH_BREAK", default="12:00-13:00")
+
 # --- Archive storage (DESIGN.md, "Storage layout") ---------------------------------------
 ARCHIVE_BUCKET = env.str("ARCHIVE_BUCKET", default="")
 ARCHIVE_DIR = env.path("ARCHIVE_DIR", default=VAR_DIR / "archive")

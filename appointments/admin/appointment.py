@@ -15,6 +15,8 @@ from ..models import Appointment, AppointmentFeedback
 from ..resources import AppointmentFeedbackResource, AppointmentResource
 from .assign_slot import MOVABLE, AssignSlotMixin, assign_slot_url
 from .base import MeetAssistAdmin
+from .changelist import UpcomingFirstMixin
+from .pages import date_time_text
 
 CONFIRMED = ngettext_lazy(
     "%(count)d appointment confirmed.", "%(count)d appointments confirmed.", "count"
@@ -55,19 +57,12 @@ class FeedbackInline(admin.StackedInline):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
+class AppointmentAdmin(UpcomingFirstMixin, AssignSlotMixin, MeetAssistAdmin):
     resource_classes = [AppointmentResource]
-    list_display = (
-        "appointment_id",
-        "date",
-        "time",
-        "customer",
-        "consultant",
-        "status",
-        "duration",
-        "slot_link",
-    )
-    list_display_links = ("appointment_id", "date")
+    # Fits a 1366-pixel screen in both languages (tests/meetassist/test_screens_browser.py):
+    # date and time in one column, the duration (nearly always an hour) on the form only.
+    list_display = ("appointment_id", "when", "customer", "consultant", "status", "slot_link")
+    list_display_links = ("appointment_id", "when")
     related_keys = {"customer": "customer", "consultant": "consultant"}
     list_filter = ("status", "date", "consultant")
     # Customer columns only: an OR that also spans the consultant (or the appointment's
@@ -92,6 +87,10 @@ class AppointmentAdmin(AssignSlotMixin, MeetAssistAdmin):
         ("created_at", "updated_at"),
     )
     change_readonly_fields = ("consultant", "status", "date", "time", "created_at", "updated_at")
+
+    @admin.display(description=_("date and time"), ordering="date")
+    def when(self, obj: Appointment) -> str:
+        return date_time_text(obj.date, obj.time)
 
     def get_fields(self, request: HttpRequest, obj: Appointment | None = None):
         return self.change_fields if obj else self.add_fields

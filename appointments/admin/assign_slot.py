@@ -22,6 +22,7 @@ from .. import services
 from ..forms import SLOT_LIST_LIMIT, SlotChoiceForm, SlotFilterForm
 from ..models import Appointment, AppointmentStatus
 from .audit import log_action
+from .pages import admin_form, page_context
 
 MOVABLE = (AppointmentStatus.PENDING, AppointmentStatus.CONFIRMED)
 
@@ -55,19 +56,18 @@ class AssignSlotMixin:
         start = max(timezone.localdate(), appointment.date)
         filters = SlotFilterForm(request.GET or None, initial={"date_from": start})
         slots = filters.slots()
+        title = _("Assign %(appointment)s to a free slot") % {"appointment": appointment}
         context = {
-            **self.admin_site.each_context(request),
-            "title": _("Assign %(appointment)s to a free slot") % {"appointment": appointment},
-            "opts": self.opts,
+            **page_context(self, request, title=title, forms=[filters]),
             "original": appointment,
             "current_slot": services.slot_for_appointment(appointment=appointment),
             "movable": appointment.status in MOVABLE,
             "filters": filters,
+            "filters_form": admin_form(filters, self),
             "choice": choice,
             "slots": slots,
             "slot_list_limit": SLOT_LIST_LIMIT,
             "truncated": len(slots) >= SLOT_LIST_LIMIT,
-            "media": self.media + filters.media,
         }
         return TemplateResponse(request, "admin/appointments/appointment/assign_slot.html", context)
 

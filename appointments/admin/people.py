@@ -6,17 +6,19 @@ from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from meetassist.exceptions import DomainError
 
-from .. import services
+from .. import selectors, services
 from ..forms import GenerateSlotsForm
 from ..models import Consultant, Customer
 from ..resources import ConsultantResource, CustomerResource
 from .audit import log_action
 from .base import MeetAssistAdmin, apply_each
+from .pages import admin_form, page_context
 
 
 @admin.register(Customer)
@@ -57,8 +59,12 @@ class ConsultantAdmin(MeetAssistAdmin):
     def generate_slots(self, request: HttpRequest, queryset):
         """Ask for a date range and hours, then create the missing slots (idempotent)."""
         consultants = list(queryset.order_by("full_name"))
+        pattern = selectors.working_pattern(
+            consultant_ids=[c.pk for c in consultants], today=timezone.localdate()
+        )
         form = GenerateSlotsForm(
-            request.POST if "apply" in request.POST else None, initial=GenerateSlotsForm.defaults()
+            request.POST if "apply" in request.POST else None,
+            initial=GenerateSlotsForm.initial_for(pattern, today=timezone.localdate()),
         )
         if form.is_bound and form.is_valid():
             ids = [c.pk for c in consultants]
@@ -88,13 +94,12 @@ class ConsultantAdmin(MeetAssistAdmin):
                 )
                 return None
         context = {
-            **self.admin_site.each_context(request),
-            "title": _("Generate schedule slots"),
-            "opts": self.opts,
+            **page_context(self, request, title=_("Generate schedule slots"), forms=[form]),
             "form": form,
+            "adminform": admin_form(form, self),
+            "pattern": pattern,
             "consultants": consultants,
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
-            "media": self.media + form.media,
         }
         return TemplateResponse(
             request, "admin/appointments/consultant/generate_slots.html", context

@@ -7,10 +7,11 @@ from django.contrib import admin
 from ..models import ConsultantSchedule
 from ..resources import ConsultantScheduleResource
 from .base import MeetAssistAdmin
+from .changelist import UpcomingFirstMixin
 
 
 @admin.register(ConsultantSchedule)
-class ConsultantScheduleAdmin(MeetAssistAdmin):
+class ConsultantScheduleAdmin(UpcomingFirstMixin, MeetAssistAdmin):
     resource_classes = [ConsultantScheduleResource]
     list_display = ("schedule_id", "consultant", "date", "start_time", "end_time", "is_available")
     list_display_links = ("schedule_id", "consultant")
@@ -20,4 +21,5 @@ class ConsultantScheduleAdmin(MeetAssistAdmin):
     date_hierarchy = "date"
     list_select_related = ("consultant",)
     autocomplete_fields = ("consultant",)
-    ordering = ("-date", "start_time")
+
+    upcoming_fields = ("date", "start_time")

@@ -7,6 +7,7 @@ would hide. Dates are local dates in TIME_ZONE. Nothing here writes.
 
 from __future__ import annotations
 
+from .agenda import upcoming_then_past, upcoming_then_past_rows
 from .common import MODEL_NAMES, PARTICIPANT_STATUSES, PROGRAM_STATUSES, STATUSES, week_start
 from .day import AppointmentRow, ConsultantDay, Day, appointment_day, appointment_day_list
 from .overview import (
@@ -29,6 +30,7 @@ from .people import (
     customer_stats,
 )
 from .programs import ProgramRow, ProgramTable, program_table
+from .working_pattern import WorkingPattern, default_working_pattern, working_pattern
 
 __all__ = [
     "MODEL_NAMES",
@@ -50,13 +52,18 @@ __all__ = [
     "ProgramSummary",
     "ProgramTable",
     "WeekCount",
+    "WorkingPattern",
     "appointment_day",
     "appointment_day_list",
     "busiest_consultants",
     "consultant_table",
     "customer_stats",
     "daily_counts",
+    "default_working_pattern",
     "overview",
     "program_table",
+    "upcoming_then_past",
+    "upcoming_then_past_rows",
     "week_start",
+    "working_pattern",
 ]
