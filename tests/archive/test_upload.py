@@ -22,6 +22,7 @@ from tests.archive.archive_files import csv_text, export_archive, new_database_i
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/archive/seedload/upload/"
+HISTORY_URL = "/admin/archive/staffupload/"
 ENGLISH = {"accept-language": "en"}
 CUSTOMERS = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
 needs_exporter = pytest.mark.skipif(
@@ -114,9 +115,8 @@ def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, s
     response = _post(admin_client, ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
     page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
     assert "3 errors — nothing can be loaded" in page
-    upload = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
     for line, column in [("2", "4 (IsDisabled)"), ("3", "2 (FullName)"), ("4", "")]:
-        assert f"<td>uploads/{upload}/customer.csv</td><td>{line}</td><td>{column}</td>" in page
+        assert f"<td>customer.csv</td><td>{line}</td><td>{column}</td>" in page
     assert "Load into the database" not in page
 
 
@@ -198,7 +198,7 @@ def test_confirming_a_large_upload_runs_in_the_celery_task(admin_client, shop, s
     settings.ARCHIVE_UPLOAD_TASK_BYTES = 1  # every upload is "large"; tasks run eagerly here
     response = _post(admin_client, ("customer.csv", _customers_csv()))
     confirm = admin_client.post(response["Location"].split("?")[0], {"date": "", "window_days": ""})
-    assert confirm["Location"] == reverse("admin:archive_seedload_changelist")
+    assert confirm["Location"] == reverse("admin:archive_staffupload_changelist")
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
 
 
@@ -301,16 +301,18 @@ def test_the_task_page_without_a_result_backend_says_so_instead_of_failing(admin
 
 
 @needs_exporter
-def test_staff_who_may_upload_but_not_view_the_loads_land_on_the_upload_page(client, shop):
+def test_staff_who_may_upload_but_not_view_the_loads_land_on_their_upload_history(client, shop):
     uploader = User.objects.create_user("taile", password="x", is_staff=True)
     uploader.user_permissions.add(Permission.objects.get(codename="add_seedload"))
     client.force_login(uploader)
     response = _post(client, ("customer.csv", _customers_csv()), headers=ENGLISH)
 
-    confirm = client.post(response["Location"].split("?")[0], {"date": ""}, headers=ENGLISH)
+    confirm = client.post(response["Location"], {"confirm": "1"}, headers=ENGLISH)
 
-    assert confirm.status_code == 302 and confirm["Location"] == UPLOAD_URL
+    assert confirm.status_code == 302 and confirm["Location"] == HISTORY_URL
     landing = client.get(confirm["Location"], headers=ENGLISH)
     assert landing.status_code == 200
-    assert "Upload loaded." in landing.content.decode()
+    page = landing.content.decode()
+    assert "Upload loaded." in page
+    assert "customer: 1 new, 1 changed, 1 unchanged" in page
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
