@@ -84,9 +84,10 @@ def _check(uploaded: UploadedFile, limit: int) -> int:
             members = zip_members(archive)
             if not members:
                 raise DomainError(_("%(name)s holds no CSV file.") % {"name": name})
+            expanded = zip_expanded_size(archive, name)
             for member in members:
                 _table_of(member.filename)
-            return zip_expanded_size(archive, name)
+            return expanded
     _table_of(name)
     return uploaded.size
 

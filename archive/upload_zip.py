@@ -113,7 +113,8 @@ class ExpansionBudget:
                 while chunk := handle.read(min(CHUNK_BYTES, self.left + 1)):
                     self.left -= len(chunk)
                     if self.left < 0:
-                        raise LoadError([_error(name, _expands_too_much(self.zip_name))])
+                        shown = posixpath.basename(self.zip_name)
+                        raise LoadError([_error(name, _expands_too_much(shown))])
                     yield chunk
         except DAMAGED as err:
             reason = _(

@@ -34,8 +34,9 @@ def zip_of(members: list[tuple[str, bytes, int, int]]) -> bytes:
     return bytes(out + central + end)
 
 
-def bomb(members: int, size: int, name: str = "customer/{:05d}.csv") -> bytes:
+def bomb(members: int, size: int, name: str = "customer/2{:03d}-01.csv") -> bytes:
     """``members`` CSV files of ``size`` bytes each, compressed once, honestly declared."""
-    data = b"CustomerID\r\n" + b"0" * (size - 12)
+    header = b"CustomerID,FullName\r\n"
+    data = header + b"0" * (size - len(header))  # one endless line
     packed, crc = deflated(data), zlib.crc32(data)
     return zip_of([(name.format(i), packed, crc, size) for i in range(members)])
