@@ -23,9 +23,7 @@ CUSTOMERS = b"CustomerID,FullName\r\n" + b"".join(b"c%d,An\r\n" % i for i in ran
 
 
 def _post(client, name: str, content: bytes):
-    return client.post(
-        UPLOAD_URL, {"files": [SimpleUploadedFile(name, content)]}, headers=ENGLISH
-    )
+    return client.post(UPLOAD_URL, {"files": [SimpleUploadedFile(name, content)]}, headers=ENGLISH)
 
 
 def _nothing_kept() -> bool:
