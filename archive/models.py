@@ -227,7 +227,7 @@ class StaffUpload(models.Model):
         blank=True,
         help_text=_("Per table: new, changed and unchanged rows (previewed, then loaded)."),
     )
-    problems = models.JSONField(_("problems"), default=list, blank=True)
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
     samples = models.JSONField(_("sample rows"), default=dict, blank=True)
     outcome = models.TextField(_("outcome"), blank=True, default="")
     task_id = models.CharField(_("task"), max_length=64, blank=True, default="")
