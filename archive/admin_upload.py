@@ -243,6 +243,13 @@ class StaffUploadAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
         return False
 
+    def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
+        # Django looks the row up first (through the filtered queryset) and would send
+        # someone with no access at all on to the index instead of refusing them.
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return super().history_view(request, object_id, extra_context)
+
     @admin.display(description=gettext_lazy("files"))
     def file_names(self, record: StaffUpload) -> str:
         return ", ".join(record.files)

@@ -36,7 +36,13 @@ from .seed_sources import Source, Window, table_for_file, unknown_table
 from .storage import archive_storage
 from .streams import open_text, storage_chunks
 from .tables import tables as registry_tables
-from .upload_zip import ExpansionBudget, zip_expanded_size, zip_members, zip_open
+from .upload_zip import (
+    ExpansionBudget,
+    ZipUnreadable,
+    zip_expanded_size,
+    zip_members,
+    zip_open,
+)
 
 UPLOAD_PREFIX = "uploads"
 UPLOAD_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
@@ -233,7 +239,10 @@ def _load(upload_id: str, window: Window | None, **options) -> LoadResult:
     with _upload_plan(upload_id) as plan:
         specs = registry_tables(list(plan))
         after = None if options["dry_run"] else _keys_past_archive
-        return run_load(specs, plan, window=window, overwrite=True, after=after, **options)
+        try:
+            return run_load(specs, plan, window=window, overwrite=True, after=after, **options)
+        except ZipUnreadable as err:  # reading stopped there: nothing more to report
+            raise err.load_error() from None
 
 
 def _keys_past_archive(_results: list) -> None:

@@ -97,32 +97,45 @@ def _expands_too_much(name: str) -> str:
     ) % {"name": name, "mb": settings.ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES // (1 << 20)}
 
 
-class ExpansionBudget:
-    """The bytes one upload's ZIP members may still expand to, counted as they are read."""
+class ZipUnreadable(Exception):
+    """A member could not be read whole: damaged, or over the upload's expansion budget.
 
-    def __init__(self, zip_name: str) -> None:
-        self.zip_name = zip_name
+    Raised where the member is read, which may be a read-ahead thread (streams.ReadAhead)
+    that speaks no user's language; ``load_error`` words it in the reading run's thread.
+    """
+
+    def __init__(self, zip_key: str, member: str, damage: Exception | None = None) -> None:
+        super().__init__(f"{zip_key}:{member}: {damage or 'over the expansion limit'}")
+        self.zip_key, self.member, self.damage = zip_key, member, damage
+
+    def load_error(self) -> LoadError:
+        if self.damage is None:
+            reason = _expands_too_much(posixpath.basename(self.zip_key))
+        else:
+            reason = _(
+                "the ZIP is damaged (%(error)s): a size or checksum (CRC) it declares does "
+                "not match its contents. Make the ZIP again."
+            ) % {"error": self.damage}
+        name = f"{self.zip_key}:{self.member}"
+        return LoadError([RowError(name, None, None, None, None, reason)])
+
+
+class ExpansionBudget:
+    """The bytes one uploaded ZIP's members may still expand to, counted as they are read."""
+
+    def __init__(self, zip_key: str) -> None:
+        self.zip_key = zip_key
         self.left = settings.ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES
 
     def member_chunks(self, archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> Iterator[bytes]:
-        """The member's bytes in chunks; a load error when it is damaged or the budget ends."""
-        name = f"{self.zip_name}:{member.filename}"
+        """The member's bytes in chunks; ZipUnreadable when damaged or over the budget."""
         try:
             with archive.open(member) as handle:
                 # Never ask for more than the budget allows: a lying member stops here.
                 while chunk := handle.read(min(CHUNK_BYTES, self.left + 1)):
                     self.left -= len(chunk)
                     if self.left < 0:
-                        shown = posixpath.basename(self.zip_name)
-                        raise LoadError([_error(name, _expands_too_much(shown))])
+                        raise ZipUnreadable(self.zip_key, member.filename)
                     yield chunk
         except DAMAGED as err:
-            reason = _(
-                "the ZIP is damaged (%(error)s): a size or checksum (CRC) it declares does "
-                "not match its contents. Make the ZIP again."
-            ) % {"error": err}
-            raise LoadError([_error(name, reason)]) from None
-
-
-def _error(name: str, reason: str) -> RowError:
-    return RowError(name, None, None, None, None, reason)
+            raise ZipUnreadable(self.zip_key, member.filename, err) from None

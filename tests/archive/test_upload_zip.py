@@ -10,6 +10,7 @@ import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from archive.models import StaffUpload
 from archive.storage import archive_storage
@@ -105,7 +106,8 @@ def test_reading_stops_at_the_expansion_limit_whatever_the_zip_declared(
     from archive.upload_record import staff_upload_preview
 
     started = time.monotonic()
-    staff_upload_preview(upload_id=record.upload_id)
+    with translation.override("en"):
+        staff_upload_preview(upload_id=record.upload_id)
     elapsed = time.monotonic() - started
 
     record.refresh_from_db()
