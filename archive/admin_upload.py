@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -34,6 +36,7 @@ from .seed_tasks import upload_confirm as upload_confirm_task
 from .seed_tasks import upload_preview as upload_preview_task
 from .upload import upload_window
 from .upload_record import (
+    CANCELLABLE,
     problems,
     staff_upload_cancel,
     staff_upload_confirm,
@@ -127,7 +130,7 @@ class UploadViews:
             errors=problems(record),
             samples=visible_samples(request.user, record.samples),
             can_confirm=record.status == StaffUpload.Status.PREVIEWED,
-            can_cancel=record.status in (StaffUpload.Status.PREVIEWED, StaffUpload.Status.INVALID),
+            can_cancel=record.status in CANCELLABLE,
         )
         return render(request, "admin/archive/upload_preview.html", context)
 
@@ -201,7 +204,7 @@ class UploadViews:
 class StaffUploadAdmin(admin.ModelAdmin):
     """The upload history: read-only; rows are written by the upload services only."""
 
-    list_display = ("received_at", "user", "file_names", "status", "table_summary", "outcome")
+    list_display = ("received_at", "user", "file_names", "status_and_outcome", "table_summary")
     list_filter = ("status", "received_at")
     change_list_template = "admin/archive/seedload/change_list.html"  # offers the upload
     fields = (
@@ -253,6 +256,17 @@ class StaffUploadAdmin(admin.ModelAdmin):
     @admin.display(description=gettext_lazy("files"))
     def file_names(self, record: StaffUpload) -> str:
         return ", ".join(record.files)
+
+    @admin.display(description=gettext_lazy("status"), ordering="status")
+    def status_and_outcome(self, record: StaffUpload) -> str:
+        """The status, and what was said of it (why it failed, what archiving said)."""
+        if not record.outcome:
+            return record.get_status_display()
+        return format_html(
+            "{}<br><small>{}</small>",
+            record.get_status_display(),
+            Truncator(record.outcome).chars(120),
+        )
 
     @admin.display(description=gettext_lazy("what was loaded"))
     def table_summary(self, record: StaffUpload) -> str:

@@ -37,6 +37,8 @@ from .upload import (
 )
 
 Status = StaffUpload.Status
+# Checked but not loaded, or its load failed (and was rolled back): its files may go.
+CANCELLABLE = (Status.PREVIEWED, Status.INVALID, Status.FAILED)
 
 
 def staff_upload_create(
@@ -86,14 +88,16 @@ def staff_upload_confirm(
     *, upload_id: str, progress: ProgressCallback | None = None
 ) -> UploadResult:
     """Load a previewed upload with the window it was previewed with; record the outcome."""
+    # One statement claims it: two confirmations at once cannot both load it.
+    claimed = StaffUpload.objects.filter(upload_id=upload_id, status=Status.PREVIEWED).update(
+        status=Status.LOADING
+    )
     record = StaffUpload.objects.get(upload_id=upload_id)
-    if record.status != Status.PREVIEWED:
+    if not claimed:
         raise DomainError(
             _("This upload is %(status)s; only a checked upload can be loaded.")
             % {"status": record.get_status_display()}
         )
-    record.status = Status.LOADING
-    record.save(update_fields=["status"])
     window = upload_window(record.window_date, record.window_days)
     try:
         result = upload_confirm(upload_id=upload_id, window=window, progress=progress)
@@ -108,10 +112,13 @@ def staff_upload_confirm(
 
 
 def staff_upload_cancel(*, upload_id: str) -> StaffUpload:
-    """Remove a previewed upload's kept files and record that it was cancelled."""
+    """Remove the kept files of an upload not loaded, and record that it was cancelled."""
     record = StaffUpload.objects.get(upload_id=upload_id)
-    if record.status in (Status.LOADING, Status.LOADED):
-        raise DomainError(_("This upload is already loaded; it cannot be cancelled."))
+    if record.status not in CANCELLABLE:
+        raise DomainError(
+            _("This upload is %(status)s; it cannot be cancelled now.")
+            % {"status": record.get_status_display()}
+        )
     storage = archive_storage()
     try:
         keys = upload_files(upload_id)

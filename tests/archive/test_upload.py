@@ -514,3 +514,28 @@ def test_a_big_upload_s_preview_page_only_shows_progress_until_a_worker_has_chec
     assert StaffUpload.objects.get(upload_id=upload).status == StaffUpload.Status.PREVIEWED
     page = admin_client.get(response["Location"]).content.decode()
     assert "<tr><td>customer</td><td>2</td><td>1</td><td>0</td>" in page
+
+
+@needs_exporter
+def test_an_upload_is_loaded_once_and_a_loaded_one_cannot_be_cancelled(shop):
+    from archive.upload_record import (
+        staff_upload_cancel,
+        staff_upload_confirm,
+        staff_upload_create,
+        staff_upload_preview,
+    )
+    from meetassist.exceptions import DomainError
+
+    files = [SimpleUploadedFile("customer.csv", _customers_csv())]
+    record = staff_upload_create(files=files, user=None)
+    with pytest.raises(DomainError):  # not checked yet
+        staff_upload_confirm(upload_id=record.upload_id)
+    staff_upload_preview(upload_id=record.upload_id)
+    staff_upload_confirm(upload_id=record.upload_id)
+
+    with translation.override("en"):
+        with pytest.raises(DomainError, match="This upload is loaded; only a checked upload"):
+            staff_upload_confirm(upload_id=record.upload_id)
+        with pytest.raises(DomainError, match="This upload is loaded; it cannot be cancelled"):
+            staff_upload_cancel(upload_id=record.upload_id)
+    assert archive_storage().listdir(f"uploads/{record.upload_id}")[1] == ["customer.csv"]
