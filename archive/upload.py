@@ -185,13 +185,18 @@ def upload_samples(*, upload_id: str, rows: int = SAMPLE_ROWS) -> dict[str, dict
     samples = {}
     with _upload_plan(upload_id) as plan:
         for table, sources in plan.items():
-            with closing(open_text(sources[0].open())) as text:
-                first = text.readline()
-                reader = csv.reader(itertools.chain([first], text), delimiter=delimiter_of(first))
-                headers = next(reader, [])
-                body = [
-                    [cell[:SAMPLE_CELL] for cell in row] for row in itertools.islice(reader, rows)
-                ]
+            try:
+                with closing(open_text(sources[0].open())) as text:
+                    first = text.readline()
+                    lines = itertools.chain([first], text)
+                    reader = csv.reader(lines, delimiter=delimiter_of(first))
+                    headers = next(reader, [])
+                    body = [
+                        [cell[:SAMPLE_CELL] for cell in row]
+                        for row in itertools.islice(reader, rows)
+                    ]
+            except (csv.Error, UnicodeError):
+                continue  # the load read it; only this simpler reading fails: no sample
             name = shown_name(upload_id, sources[0].name)
             samples[table] = {"file": name, "headers": headers, "rows": body}
     return samples

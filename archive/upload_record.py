@@ -75,6 +75,9 @@ def staff_upload_preview(
         record.outcome = str(err).split("\n", 1)[0]
     except DomainError as err:
         record.status, record.outcome = Status.FAILED, str(err)
+    except Exception as err:  # recorded (the page stops waiting for it), then raised on
+        _finish(record, Status.FAILED, str(err) or type(err).__name__)
+        raise
     else:
         record.status, record.samples = Status.PREVIEWED, samples
         record.tables = _tables(result.tables)
