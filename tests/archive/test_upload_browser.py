@@ -63,6 +63,8 @@ def test_upload_preview_confirm_and_history_in_a_browser(live_server, s3_bucket,
         page.wait_for_url(f"{live_server.url}/admin/archive/staffupload/")
         assert page.locator("#result_list tbody tr").count() == 1
         assert "customer.csv" in page.locator("#result_list").inner_text()
+        fits = "(e => e.scrollWidth <= e.clientWidth)(document.querySelector('.results'))"
+        assert page.evaluate(fits), "the upload history scrolls sideways at 1366 px"
         page.screenshot(path=str(shots / "upload-history-vi.png"), full_page=True)
         browser.close()
 
