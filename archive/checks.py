@@ -126,3 +126,27 @@ def check_date_order(app_configs=None, **kwargs) -> list[Error]:
             id="archive.E007",
         )
     ]
+
+
+UPLOAD_LIMITS = (
+    "ARCHIVE_UPLOAD_MAX_BYTES",
+    "ARCHIVE_UPLOAD_TASK_BYTES",
+    "ARCHIVE_UPLOAD_MAX_MEMBERS",
+    "ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES",
+)
+
+
+@register()
+def check_upload_limits(app_configs=None, **kwargs) -> list[Error]:
+    """archive.E008: the staff upload's limits are positive whole numbers (a zero or
+    negative limit would refuse every upload, or none)."""
+    errors = []
+    for name in UPLOAD_LIMITS:
+        value = getattr(settings, name, None)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            errors.append(
+                Error(
+                    f"{name} is {value!r}.", hint="A whole number, at least 1.", id="archive.E008"
+                )
+            )
+    return errors

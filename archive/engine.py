@@ -119,7 +119,7 @@ def run_load(
     kept_keys: dict[str, set[str]] = {}
     try:
         with transaction.atomic():
-            loader = loader_for(overwrite=overwrite)
+            loader = loader_for(overwrite=overwrite, dry_run=dry_run)
             for spec in specs:
                 counts = TableCounts(spec.name)
                 results.append(counts)

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from django import forms
 from django.conf import settings
+from django.contrib.admin.widgets import AdminDateWidget
 from django.utils.translation import gettext_lazy as _
-
-from .seed_sources import Window
-from .upload import upload_window
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,38 +26,22 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)]
 
 
-class WindowForm(forms.Form):
-    """Optional window: empty date = every row of every uploaded table."""
+class UploadForm(forms.Form):
+    """The files, and an optional window: empty date = every row of every uploaded table."""
 
+    files = MultipleFileField(
+        label=_("CSV files or a ZIP"),
+        help_text=_("Each file named after its table, e.g. customer.csv or Appointment.csv."),
+    )
     date = forms.DateField(
         label=_("Window around date"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=AdminDateWidget(),
         help_text=_(
             "Only rows of date-based tables within the window are loaded; empty: all rows."
         ),
     )
     window_days = forms.IntegerField(label=_("Days either side"), min_value=0, required=False)
-
-    def window(self) -> Window | None:
-        return upload_window(self.cleaned_data.get("date"), self.cleaned_data.get("window_days"))
-
-    def query(self) -> dict[str, str]:
-        date = self.cleaned_data.get("date")
-        days = self.cleaned_data.get("window_days")
-        return {
-            "date": date.isoformat() if date else "",
-            "window_days": "" if days is None else str(days),
-        }
-
-
-class UploadForm(WindowForm):
-    files = MultipleFileField(
-        label=_("CSV files or a ZIP"),
-        help_text=_("Each file named after its table, e.g. customer.csv or Appointment.csv."),
-    )
-
-    field_order = ["files", "date", "window_days"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -102,12 +102,16 @@ class ValidatingSink:
         return None
 
 
-def loader_for(*, overwrite: bool) -> Loader:
-    """COPY on PostgreSQL; batched upserts elsewhere (the embedded SQLite default)."""
+def loader_for(*, overwrite: bool, dry_run: bool = False) -> Loader:
+    """COPY on PostgreSQL; batched upserts elsewhere (the embedded SQLite default).
+
+    ``dry_run``: the load will be rolled back, so PostgreSQL takes no lock that would hold
+    anyone else up (archive/pg_load.py).
+    """
     if connection.vendor == "postgresql":
         from .pg_load import PgLoader
 
-        return PgLoader(overwrite=overwrite)
+        return PgLoader(overwrite=overwrite, dry_run=dry_run)
     from .batch_load import BatchLoader
 
     return BatchLoader(overwrite=overwrite)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -180,3 +181,61 @@ class ArchiveVerification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started_at:%Y-%m-%d %H:%M} {self.result}"
+
+
+class StaffUpload(models.Model):
+    """One staff upload from the admin, from receipt to its outcome (the upload history).
+
+    The files themselves stay in the archive storage under ``uploads/<upload_id>/`` until
+    the upload is cancelled; this row says who sent them, what the preview found, what was
+    loaded and how it ended.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWING = "previewing", _("being checked")
+        PREVIEWED = "previewed", _("checked, not loaded yet")
+        INVALID = "invalid", _("refused: the files have errors")
+        LOADING = "loading", _("loading")
+        LOADED = "loaded", _("loaded")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    upload_id = models.CharField(_("upload"), max_length=32, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    files = models.JSONField(_("files"), default=list, help_text=_("The files as received."))
+    bytes = models.BigIntegerField(_("bytes"), default=0)
+    expanded_bytes = models.BigIntegerField(
+        _("bytes to read"), default=0, help_text=_("A ZIP's files as they expand.")
+    )
+    window_date = models.DateField(_("window around date"), null=True, blank=True)
+    window_days = models.PositiveIntegerField(_("days either side"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.PREVIEWING
+    )
+    tables = models.JSONField(
+        _("tables"),
+        default=list,
+        blank=True,
+        help_text=_("Per table: new, changed and unchanged rows (previewed, then loaded)."),
+    )
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+    samples = models.JSONField(_("sample rows"), default=dict, blank=True)
+    outcome = models.TextField(_("outcome"), blank=True, default="")
+    task_id = models.CharField(_("task"), max_length=64, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("staff upload")
+        verbose_name_plural = _("upload history")
+        ordering = ["-received_at"]
+
+    def __str__(self) -> str:
+        return self.upload_id

@@ -47,10 +47,13 @@ _COPY_CONTEXT = re.compile(r'line (\d+)(?:, column (\w+)(?:: "(.*)")?)?', re.DOT
 class PgLoader:
     checks_types = True
 
-    def __init__(self, *, overwrite: bool):
+    def __init__(self, *, overwrite: bool, dry_run: bool = False):
         self.overwrite = overwrite
+        # A dry run (an upload's preview) must never hold staff up: it neither empties nor
+        # rebuilds a table (both lock it ACCESS EXCLUSIVE) and keeps archive runs free.
+        self.dry_run = dry_run
         self.inserted_into: list[TableSpec] = []
-        if overwrite:
+        if overwrite and not dry_run:
             keep_archive_runs_out()  # a big overwrite empties its table (begin_rewrite)
         with connection.cursor() as cursor:
             # Django's foreign keys are deferred to COMMIT; checked per statement instead,
@@ -74,12 +77,13 @@ class PgLoader:
         set_aside, staged, staged_rows = None, [], 0
         rewrite = False  # decided by the first file
         for number, csv_file in enumerate(files):
-            if number == 0 and self.overwrite and not empty:
+            if number == 0 and self.overwrite and not empty and not self.dry_run:
                 rewrite = _rewrites(spec, table, csv_file, expected_bytes)
                 if rewrite:
                     set_aside = begin_rewrite(spec, table)
             if (empty or rewrite) and not csv_file.missing:
-                if set_aside is None and (expected_bytes or 0) >= BULK_BYTES:
+                bulk = (expected_bytes or 0) >= BULK_BYTES and not self.dry_run
+                if set_aside is None and bulk:
                     set_aside = set_aside_indexes(spec, key=True)
                 counts.inserted += self._copy(table, csv_file)
             else:
@@ -131,7 +135,8 @@ class PgLoader:
             self.inserted_into.append(spec)
 
     def finish(self, specs: list[TableSpec]) -> None:
-        reset_sequences(self.inserted_into)
+        if not self.dry_run:  # setval outlives a rollback
+            reset_sequences(self.inserted_into)
 
     def _copy(self, target: str, csv_file: CsvFile) -> int:
         """Stream the file's kept rows into ``target``; returns the rows copied."""

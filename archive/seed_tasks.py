@@ -1,4 +1,5 @@
-"""Celery tasks for seeding and staff uploads: thin wrappers over archive.seeding / upload."""
+"""Celery tasks for seeding and staff uploads: thin wrappers over archive.seeding /
+upload_record."""
 
 from __future__ import annotations
 
@@ -39,17 +40,24 @@ def seed_from_s3(
     return result.lines()
 
 
-@shared_task(bind=True, name="archive.tasks.upload_confirm")
-def upload_confirm(
-    self, upload_id: str, date: str | None = None, window_days: int | None = None
-) -> list[str]:
-    """Load a kept staff upload and archive its tables, reporting progress as task state."""
-    from archive.upload import upload_confirm as confirm
-    from archive.upload import upload_window
+@shared_task(bind=True, name="archive.tasks.upload_preview")
+def upload_preview(self, upload_id: str) -> str:
+    """Check a recorded staff upload (a dry run) and keep what it found; returns its status."""
+    from archive.upload_record import staff_upload_preview
 
-    window = upload_window(_date(date), window_days)
-    progress = None if self.request.is_eager or not self.request.id else _state_reporter(self)
-    return confirm(upload_id=upload_id, window=window, progress=progress).lines()
+    return staff_upload_preview(upload_id=upload_id, progress=_progress(self)).status
+
+
+@shared_task(bind=True, name="archive.tasks.upload_confirm")
+def upload_confirm(self, upload_id: str) -> list[str]:
+    """Load a previewed staff upload and archive its tables, reporting progress as task state."""
+    from archive.upload_record import staff_upload_confirm
+
+    return staff_upload_confirm(upload_id=upload_id, progress=_progress(self)).lines()
+
+
+def _progress(task):
+    return None if task.request.is_eager or not task.request.id else _state_reporter(task)
 
 
 def _state_reporter(task):

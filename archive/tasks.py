@@ -34,6 +34,6 @@ def verify_archive() -> dict:
     }
 
 
-# The seeding tasks (archive.tasks.seed_from_s3, archive.tasks.upload_confirm) live in
-# seed_tasks.py until the merge moves them here; importing them registers them by name.
-from .seed_tasks import seed_from_s3, upload_confirm  # noqa: E402, F401
+# The seeding and upload tasks (archive.tasks.seed_from_s3, upload_preview, upload_confirm)
+# live in seed_tasks.py until the merge moves them here; importing them registers them by name.
+from .seed_tasks import seed_from_s3, upload_confirm, upload_preview  # noqa: E402, F401

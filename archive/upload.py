@@ -9,13 +9,14 @@ tables, so the next scheduled archive cannot overwrite it with an older copy.
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import itertools
 import posixpath
 import re
 import tempfile
-import zipfile
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, closing, contextmanager
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -30,14 +31,24 @@ from .engine import LoadResult, ProgressCallback, run_load
 from .errors import LoadError, RowError
 from .keys import sequences_past_archive
 from .manifest import ManifestUnreadable, manifest_read
+from .reader import delimiter_of
 from .seed_sources import Source, Window, table_for_file, unknown_table
 from .storage import archive_storage
-from .streams import file_chunks, storage_chunks
+from .streams import open_text, storage_chunks
 from .tables import tables as registry_tables
+from .upload_zip import (
+    ExpansionBudget,
+    ZipUnreadable,
+    zip_expanded_size,
+    zip_members,
+    zip_open,
+)
 
 UPLOAD_PREFIX = "uploads"
 UPLOAD_ID = re.compile(r"\d{8}T\d{6}\.\d{6}Z")
 PREVIEW_MAX_ERRORS = 1000  # "every error", within reason for a 50 MB file
+SAMPLE_ROWS = 5  # rows per table the preview shows
+SAMPLE_CELL = 200  # characters of a cell kept for the preview
 
 
 @dataclass(frozen=True)
@@ -45,6 +56,7 @@ class Upload:
     id: str
     files: list[str]
     bytes: int
+    expanded: int  # what reading it costs: a ZIP's members as they expand
 
 
 def upload_receive(*, files: list[UploadedFile]) -> Upload:
@@ -55,18 +67,18 @@ def upload_receive(*, files: list[UploadedFile]) -> Upload:
     names = [get_valid_filename(posixpath.basename(f.name or "")) for f in files]
     if len(set(names)) != len(names):
         raise DomainError(_("Two files have the same name; upload each table once."))
-    for uploaded in files:
-        _check(uploaded, limit)
+    expanded = sum(_check(uploaded, limit) for uploaded in files)
     upload_id = timezone.now().astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
     storage = archive_storage()
     keys = []
     for uploaded, name in zip(files, names, strict=True):
         uploaded.seek(0)
         keys.append(storage.save(f"{UPLOAD_PREFIX}/{upload_id}/{name}", uploaded))
-    return Upload(upload_id, keys, sum(f.size for f in files))
+    return Upload(upload_id, keys, sum(f.size for f in files), expanded)
 
 
-def _check(uploaded: UploadedFile, limit: int) -> None:
+def _check(uploaded: UploadedFile, limit: int) -> int:
+    """Refuse what cannot be loaded; returns the bytes reading the file will cost."""
     name = uploaded.name or ""
     if uploaded.size > limit:
         raise DomainError(
@@ -74,34 +86,16 @@ def _check(uploaded: UploadedFile, limit: int) -> None:
             % {"name": name, "mb": limit // (1 << 20)}
         )
     if name.lower().endswith(".zip"):
-        try:
-            with zipfile.ZipFile(uploaded) as archive:
-                members = _members(archive)
-        except zipfile.BadZipFile:
-            raise DomainError(_("%(name)s is not a ZIP file.") % {"name": name}) from None
-        if not members:
-            raise DomainError(_("%(name)s holds no CSV file.") % {"name": name})
-        for member in members:
-            if member.file_size > limit:
-                raise DomainError(
-                    _("%(name)s in %(zip)s is larger than the limit of %(mb)d MB.")
-                    % {"name": member.filename, "zip": name, "mb": limit // (1 << 20)}
-                )
-            _table_of(member.filename)
-        return
+        with zip_open(uploaded, name) as archive:
+            members = zip_members(archive)
+            if not members:
+                raise DomainError(_("%(name)s holds no CSV file.") % {"name": name})
+            expanded = zip_expanded_size(archive, name)
+            for member in members:
+                _table_of(member.filename)
+            return expanded
     _table_of(name)
-
-
-def _members(archive: zipfile.ZipFile) -> list[zipfile.ZipInfo]:
-    """The CSV files of a ZIP, without folders and the clutter some zip tools add."""
-    return [
-        m
-        for m in archive.infolist()
-        if not m.is_dir()
-        and not m.filename.startswith("__MACOSX/")
-        and not posixpath.basename(m.filename).startswith(".")
-        and m.filename.lower().endswith(".csv")
-    ]
+    return uploaded.size
 
 
 def _refuse_workbook(name: str) -> None:
@@ -140,10 +134,9 @@ def upload_files(upload_id: str) -> list[str]:
     return [f"{UPLOAD_PREFIX}/{upload_id}/{name}" for name in sorted(names)]
 
 
-def upload_size(upload_id: str) -> int:
-    """The bytes an upload holds (decides whether confirming runs in a Celery task)."""
-    storage = archive_storage()
-    return sum(storage.size(key) for key in upload_files(upload_id))
+def shown_name(upload_id: str, name: str) -> str:
+    """A kept file's name as staff see it: without the upload's (UTC-named) folder."""
+    return name.removeprefix(f"{UPLOAD_PREFIX}/{upload_id}/")
 
 
 @contextmanager
@@ -159,12 +152,13 @@ def _upload_plan(upload_id: str) -> Iterator[dict[str, list[Source]]]:
                 for chunk in storage_chunks(storage, key)[0]:
                     local.write(chunk)
                 local.seek(0)
-                archive = stack.enter_context(zipfile.ZipFile(local))
-                for member in _members(archive):
+                archive = stack.enter_context(zip_open(local, key))
+                budget = ExpansionBudget(key)
+                for member in zip_members(archive):
                     source = Source(
                         f"{key}:{member.filename}",
                         member.file_size,
-                        lambda a=archive, m=member: file_chunks(a.open(m)),
+                        lambda a=archive, m=member, b=budget: b.member_chunks(a, m),
                     )
                     _add(plan, errors, member.filename, source)
             else:
@@ -190,9 +184,37 @@ def upload_window(date: dt.date | None, window_days: int | None) -> Window | Non
     return Window.around(date, settings.SEED_WINDOW_DAYS if window_days is None else window_days)
 
 
-def upload_preview(*, upload_id: str, window: Window | None = None) -> LoadResult:
-    """What confirming would do, per table (new, changed, unchanged, outside the window)."""
-    return _load(upload_id, window, dry_run=True, max_errors=PREVIEW_MAX_ERRORS)
+def upload_preview(
+    *, upload_id: str, window: Window | None = None, progress: ProgressCallback | None = None
+) -> LoadResult:
+    """What confirming would do, per table (new, changed, unchanged, outside the window).
+
+    A dry run that holds no one up: no table is emptied or locked exclusively, no archive
+    run is kept out, no sequence moves (archive/pg_load.py).
+    """
+    return _load(upload_id, window, dry_run=True, max_errors=PREVIEW_MAX_ERRORS, progress=progress)
+
+
+def upload_samples(*, upload_id: str, rows: int = SAMPLE_ROWS) -> dict[str, dict]:
+    """The first rows of each table's first file, as written: {table: {headers, rows}}."""
+    samples = {}
+    with _upload_plan(upload_id) as plan:
+        for table, sources in plan.items():
+            try:
+                with closing(open_text(sources[0].open())) as text:
+                    first = text.readline()
+                    lines = itertools.chain([first], text)
+                    reader = csv.reader(lines, delimiter=delimiter_of(first))
+                    headers = next(reader, [])
+                    body = [
+                        [cell[:SAMPLE_CELL] for cell in row]
+                        for row in itertools.islice(reader, rows)
+                    ]
+            except (csv.Error, UnicodeError):
+                continue  # the load read it; only this simpler reading fails: no sample
+            name = shown_name(upload_id, sources[0].name)
+            samples[table] = {"file": name, "headers": headers, "rows": body}
+    return samples
 
 
 def upload_load(
@@ -236,9 +258,11 @@ def upload_confirm(
 def _load(upload_id: str, window: Window | None, **options) -> LoadResult:
     with _upload_plan(upload_id) as plan:
         specs = registry_tables(list(plan))
-        return run_load(
-            specs, plan, window=window, overwrite=True, after=_keys_past_archive, **options
-        )
+        after = None if options["dry_run"] else _keys_past_archive
+        try:
+            return run_load(specs, plan, window=window, overwrite=True, after=after, **options)
+        except ZipUnreadable as err:  # reading stopped there: nothing more to report
+            raise err.load_error() from None
 
 
 def _keys_past_archive(_results: list) -> None:

@@ -212,6 +212,12 @@ SEED_DATE_ORDER = env.str("SEED_DATE_ORDER", default="DMY")
 # Staff uploads (admin): the size limit per file, and from what size a load runs in Celery.
 ARCHIVE_UPLOAD_MAX_BYTES = env.int("ARCHIVE_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 ARCHIVE_UPLOAD_TASK_BYTES = env.int("ARCHIVE_UPLOAD_TASK_BYTES", default=5 * 1024 * 1024)
+# An uploaded ZIP: at most this many entries, expanding to at most this many bytes in all
+# (archive/upload_zip.py; a 1 MB ZIP can expand to gigabytes).
+ARCHIVE_UPLOAD_MAX_MEMBERS = env.int("ARCHIVE_UPLOAD_MAX_MEMBERS", default=1000)
+ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES = env.int(
+    "ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024
+)
 # when_supported | when_required; unset: the SDK's default on AWS, when_required with an
 # endpoint URL (S3-compatible stores reject the SDK's default CRC32 trailers). See
 # archive.storage.ArchiveS3Storage.

@@ -79,3 +79,16 @@ def test_a_date_two_relations_away_is_e005(monkeypatch):
     )
     monkeypatch.setattr(checks, "tables", lambda: [spec])
     assert _ids(checks.check_registry()) == ["archive.E005"]
+
+
+def test_upload_limits_are_valid_by_default():
+    assert checks.check_upload_limits() == []
+
+
+@pytest.mark.parametrize("name", checks.UPLOAD_LIMITS)
+@pytest.mark.parametrize("value", [0, -1, "100", None])
+def test_an_upload_limit_that_is_not_a_positive_number_is_e008(settings, name, value):
+    setattr(settings, name, value)
+    (error,) = checks.check_upload_limits()
+    assert error.id == "archive.E008"
+    assert error.msg == f"{name} is {value!r}."

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import io
 import time
@@ -15,6 +16,7 @@ from django.utils import translation
 
 from appointments import models as m
 from archive.errors import LoadError
+from archive.models import StaffUpload
 from archive.storage import archive_storage
 from archive.upload import upload_load, upload_receive
 from tests.archive.archive_files import csv_text, export_archive, new_database_id, snapshot
@@ -22,6 +24,7 @@ from tests.archive.archive_files import csv_text, export_archive, new_database_i
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/archive/seedload/upload/"
+HISTORY_URL = "/admin/archive/staffupload/"
 ENGLISH = {"accept-language": "en"}
 CUSTOMERS = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
 needs_exporter = pytest.mark.skipif(
@@ -114,9 +117,8 @@ def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, s
     response = _post(admin_client, ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
     page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
     assert "3 errors — nothing can be loaded" in page
-    upload = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
     for line, column in [("2", "4 (IsDisabled)"), ("3", "2 (FullName)"), ("4", "")]:
-        assert f"<td>uploads/{upload}/customer.csv</td><td>{line}</td><td>{column}</td>" in page
+        assert f"<td>customer.csv</td><td>{line}</td><td>{column}</td>" in page
     assert "Load into the database" not in page
 
 
@@ -198,7 +200,7 @@ def test_confirming_a_large_upload_runs_in_the_celery_task(admin_client, shop, s
     settings.ARCHIVE_UPLOAD_TASK_BYTES = 1  # every upload is "large"; tasks run eagerly here
     response = _post(admin_client, ("customer.csv", _customers_csv()))
     confirm = admin_client.post(response["Location"].split("?")[0], {"date": "", "window_days": ""})
-    assert confirm["Location"] == reverse("admin:archive_seedload_changelist")
+    assert confirm["Location"] == reverse("admin:archive_staffupload_changelist")
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
 
 
@@ -301,16 +303,239 @@ def test_the_task_page_without_a_result_backend_says_so_instead_of_failing(admin
 
 
 @needs_exporter
-def test_staff_who_may_upload_but_not_view_the_loads_land_on_the_upload_page(client, shop):
+def test_staff_who_may_upload_but_not_view_the_loads_land_on_their_upload_history(client, shop):
     uploader = User.objects.create_user("taile", password="x", is_staff=True)
     uploader.user_permissions.add(Permission.objects.get(codename="add_seedload"))
     client.force_login(uploader)
     response = _post(client, ("customer.csv", _customers_csv()), headers=ENGLISH)
 
-    confirm = client.post(response["Location"].split("?")[0], {"date": ""}, headers=ENGLISH)
+    confirm = client.post(response["Location"], {"confirm": "1"}, headers=ENGLISH)
 
-    assert confirm.status_code == 302 and confirm["Location"] == UPLOAD_URL
+    assert confirm.status_code == 302 and confirm["Location"] == HISTORY_URL
     landing = client.get(confirm["Location"], headers=ENGLISH)
     assert landing.status_code == 200
-    assert "Upload loaded." in landing.content.decode()
+    page = landing.content.decode()
+    assert "Upload loaded." in page
+    assert "customer: 1 new, 1 changed, 1 unchanged" in page
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
+
+
+# --- The upload history (issue 14) ---------------------------------------------------------
+
+
+def _upload_id(response) -> str:
+    return response["Location"].rstrip("/").split("/")[-1]
+
+
+def _uploader(name: str, *codenames: str) -> User:
+    user = User.objects.create_user(name, password="x", is_staff=True)
+    user.user_permissions.add(*Permission.objects.filter(codename__in=["add_seedload", *codenames]))
+    return user
+
+
+@needs_exporter
+def test_confirming_lands_on_the_history_showing_the_upload_just_made(admin_client, shop):
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    confirm = admin_client.post(response["Location"], {"confirm": "1"})
+
+    assert confirm["Location"] == HISTORY_URL
+    page = admin_client.get(HISTORY_URL, headers=ENGLISH).content.decode()
+    assert "customer.csv" in page
+    assert "customer: 1 new, 1 changed, 1 unchanged" in page
+    record = StaffUpload.objects.get(upload_id=_upload_id(response))
+    assert record.status == StaffUpload.Status.LOADED
+    assert record.user.username == "admin"
+    assert record.finished_at is not None
+    assert [t["table"] for t in record.tables] == ["customer"]
+
+
+def test_each_upload_is_recorded_with_its_outcome(admin_client, shop):
+    good = _post(admin_client, ("customer.csv", _customers_csv()))
+    rows = [["c1", "An", "", "sai"]]
+    bad = _post(admin_client, ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
+
+    previewed = StaffUpload.objects.get(upload_id=_upload_id(good))
+    invalid = StaffUpload.objects.get(upload_id=_upload_id(bad))
+    assert previewed.status == StaffUpload.Status.PREVIEWED
+    assert previewed.files == ["customer.csv"]
+    assert previewed.tables[0] | {"forms": {}} == {
+        "table": "customer",
+        "inserted": 1,
+        "updated": 1,
+        "unchanged": 1,
+        "outside": 0,
+        "fixed": 1,
+        "warnings": 0,
+        "forms": {},
+        "files": 1,
+        "changed": [],
+    }
+    assert invalid.status == StaffUpload.Status.INVALID
+    assert invalid.problems[0]["line"] == 2 and invalid.problems[0]["column"] == 4
+
+
+def test_uploaders_see_their_own_uploads_and_the_view_permission_shows_all(client, shop):
+    own, other = _uploader("mot"), _uploader("hai")
+    auditor = User.objects.create_user("kiemtra", password="x", is_staff=True)
+    auditor.user_permissions.add(Permission.objects.get(codename="view_staffupload"))
+    plain = User.objects.create_user("ba", password="x", is_staff=True)
+    client.force_login(own)
+    mine = _upload_id(_post(client, ("customer.csv", _customers_csv())))
+    client.force_login(other)
+    theirs = _post(client, ("Customer.csv", _customers_csv()))
+    preview_of_theirs = theirs["Location"]
+
+    client.force_login(own)
+    page = client.get(HISTORY_URL).content.decode()
+    assert f"/admin/archive/staffupload/{StaffUpload.objects.get(upload_id=mine).pk}/" in page
+    assert "Customer.csv" not in page
+    assert client.get(preview_of_theirs)["Location"] == UPLOAD_URL  # "No such upload."
+    assert client.post(preview_of_theirs, {"cancel": "1"})["Location"] == UPLOAD_URL
+    assert StaffUpload.objects.get(upload_id=_upload_id(theirs)).status == "previewed"
+
+    client.force_login(auditor)
+    page = client.get(HISTORY_URL).content.decode()
+    assert "Customer.csv" in page and "customer.csv" in page
+
+    client.force_login(plain)
+    assert client.get(HISTORY_URL).status_code == 403
+
+
+def test_the_history_is_read_only(admin_client, shop):
+    upload = _upload_id(_post(admin_client, ("customer.csv", _customers_csv())))
+    record = StaffUpload.objects.get(upload_id=upload)
+    change = reverse("admin:archive_staffupload_change", args=[record.pk])
+    page = admin_client.get(change).content.decode()
+    assert 'name="_save"' not in page
+    assert admin_client.get(reverse("admin:archive_staffupload_add")).status_code == 403
+    delete = reverse("admin:archive_staffupload_delete", args=[record.pk])
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert StaffUpload.objects.filter(pk=record.pk).exists()
+
+
+def test_a_cancelled_upload_s_files_are_removed_and_it_cannot_be_loaded(admin_client, shop):
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    upload = _upload_id(response)
+    assert archive_storage().listdir(f"uploads/{upload}")[1] == ["customer.csv"]
+
+    cancel = admin_client.post(response["Location"], {"cancel": "1"}, headers=ENGLISH)
+
+    assert cancel["Location"] == HISTORY_URL
+    assert archive_storage().listdir("uploads") == ([], [])
+    record = StaffUpload.objects.get(upload_id=upload)
+    assert record.status == StaffUpload.Status.CANCELLED and record.samples == {}
+    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    assert "Load into the database" not in page and "Cancelled" in page
+    admin_client.post(response["Location"], {"confirm": "1"})
+    assert m.Customer.objects.get(pk="c1").full_name == "An"
+    assert not m.Customer.objects.filter(pk="c3").exists()
+
+
+def test_the_preview_shows_sample_rows_as_the_viewer_may_see_them(admin_client, client, shop):
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "<td>c1</td><td>An (sửa)</td><td>0912345678</td><td>0</td>" in page
+
+    uploader = _uploader("taile")
+    client.force_login(uploader)
+    response = _post(client, ("customer.csv", _customers_csv()))
+    page = client.get(response["Location"], headers=ENGLISH).content.decode()
+    sample = page[page.index('id="sample-customer"') :]
+    assert "only its keys are shown" in sample
+    assert "<td>c1</td>" in sample and "<td>c3</td>" in sample
+    assert "An (sửa)" not in page and "0912345678" not in page and "FullName" not in sample
+
+    uploader.user_permissions.add(Permission.objects.get(codename="view_customer"))
+    client.force_login(User.objects.get(pk=uploader.pk))
+    page = client.get(response["Location"]).content.decode()
+    assert "<td>c1</td><td>An (sửa)</td>" in page
+
+
+def test_upload_times_are_shown_in_local_time_not_utc(admin_client, shop):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    record = StaffUpload.objects.get(upload_id=_upload_id(response))
+    with translation.override("en"):
+        local = date_format(timezone.localtime(record.received_at), "DATETIME_FORMAT")
+        utc = date_format(record.received_at.astimezone(dt.UTC), "DATETIME_FORMAT")
+    assert local != utc
+
+    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    history = admin_client.get(HISTORY_URL, headers=ENGLISH).content.decode()
+
+    assert local in page and local in history
+    assert utc not in page and utc not in history
+    assert f"uploads/{record.upload_id}" not in page  # the UTC-named folder
+
+
+def test_the_upload_page_uses_the_admin_s_form_styles(admin_client, s3_bucket):
+    page = admin_client.get(UPLOAD_URL).content.decode()
+    assert "admin/css/forms.css" in page
+    assert '<fieldset class="module aligned' in page
+    assert 'class="form-row field-files"' in page
+    assert 'class="vDateField"' in page  # the admin's date picker
+    assert "admin/js/calendar.js" in page and "admin/js/admin/DateTimeShortcuts.js" in page
+
+
+def test_a_big_upload_is_checked_in_the_celery_task(admin_client, shop, settings):
+    settings.ARCHIVE_UPLOAD_TASK_BYTES = 1  # every upload is "big"; tasks run eagerly here
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    record = StaffUpload.objects.get(upload_id=_upload_id(response))
+    assert record.task_id and record.status == StaffUpload.Status.PREVIEWED
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "<tr><td>customer</td><td>1</td><td>1</td><td>1</td>" in page
+
+
+@pytest.mark.redis
+@pytest.mark.django_db(transaction=True)
+def test_a_big_upload_s_preview_page_only_shows_progress_until_a_worker_has_checked_it(
+    admin_client, s3_bucket, celery_on_redis, settings
+):
+    from celery.contrib.testing.worker import start_worker
+
+    settings.ARCHIVE_UPLOAD_TASK_BYTES = 1
+    m.Customer.objects.create(customer_id="c1", full_name="An")
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    upload = _upload_id(response)
+
+    for _ in range(2):  # no worker yet: a GET shows progress and checks nothing itself
+        page = admin_client.get(response["Location"]).content.decode()
+        assert "upload-progress" in page and 'data-reload="1"' in page
+    assert StaffUpload.objects.get(upload_id=upload).status == StaffUpload.Status.PREVIEWING
+
+    with start_worker(celery_on_redis, perform_ping_check=False, loglevel="WARNING"):
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if StaffUpload.objects.get(upload_id=upload).status != "previewing":
+                break
+            time.sleep(0.2)
+    assert StaffUpload.objects.get(upload_id=upload).status == StaffUpload.Status.PREVIEWED
+    page = admin_client.get(response["Location"]).content.decode()
+    assert "<tr><td>customer</td><td>2</td><td>1</td><td>0</td>" in page
+
+
+@needs_exporter
+def test_an_upload_is_loaded_once_and_a_loaded_one_cannot_be_cancelled(shop):
+    from archive.upload_record import (
+        staff_upload_cancel,
+        staff_upload_confirm,
+        staff_upload_create,
+        staff_upload_preview,
+    )
+    from meetassist.exceptions import DomainError
+
+    files = [SimpleUploadedFile("customer.csv", _customers_csv())]
+    record = staff_upload_create(files=files, user=None)
+    with pytest.raises(DomainError):  # not checked yet
+        staff_upload_confirm(upload_id=record.upload_id)
+    staff_upload_preview(upload_id=record.upload_id)
+    staff_upload_confirm(upload_id=record.upload_id)
+
+    with translation.override("en"):
+        with pytest.raises(DomainError, match="This upload is loaded; only a checked upload"):
+            staff_upload_confirm(upload_id=record.upload_id)
+        with pytest.raises(DomainError, match="This upload is loaded; it cannot be cancelled"):
+            staff_upload_cancel(upload_id=record.upload_id)
+    assert archive_storage().listdir(f"uploads/{record.upload_id}")[1] == ["customer.csv"]

@@ -19,7 +19,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 from django_celery_beat import models as beat
 
-from archive.models import SeedLoad
+from archive.models import SeedLoad, StaffUpload
 from tests import factories
 
 pytestmark = pytest.mark.django_db
@@ -92,6 +92,7 @@ ADMIN_MODELS = {
     "appointments.programparticipant": "full",
     "appointments.consultantschedule": "full",
     "archive.seedload": "read-only",  # written by the seeder only
+    "archive.staffupload": "read-only",  # the upload history, written by the upload services
     "auth.group": "full",
     "auth.user": "full",
     "django_celery_beat.periodictask": "full",
@@ -163,6 +164,7 @@ def objects() -> dict[str, str]:
         participant,
         factories.ScheduleFactory(),
         SeedLoad.objects.create(table="customer", full=True),
+        StaffUpload.objects.create(upload_id="20250101T000000.000000Z"),
         Group.objects.create(name="lễ tân"),
         User.objects.create_user("someone"),
         beat.PeriodicTask.objects.create(
