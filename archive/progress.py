@@ -1,29 +1,127 @@
-"""A progress bar per file on a terminal (tqdm) for long seeds; silent when not a terminal."""
+"""Progress of long work: a bar per file on a terminal (tqdm), else a log line every few seconds.
+
+Output that is not a terminal (a Celery log, CI, a pipe) gets one line at most every
+``settings.PROGRESS_LOG_SECONDS`` (5 s by default): where the work is, how far it has
+come and its rate since it started, so a long seed or archive run is seen to move.
+"""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from .engine import Progress
 
 
-class TerminalProgress:
-    """Context manager; yields a progress callback on a terminal, None otherwise."""
+def grouped(number: int | float, decimals: int | None = None) -> str:
+    """A number with the language's thousands separator (``14.040`` in Vietnamese)."""
+    return number_format(number, decimal_pos=decimals, force_grouping=True)
 
-    def __init__(self, stream=None):
-        self._stream = stream or sys.stderr
+
+ROWS = gettext_lazy("rows")
+FILES = gettext_lazy("files")
+OBJECTS = gettext_lazy("objects")
+
+
+class ProgressLog:
+    """Writes a progress line at most every ``every`` seconds (the first after ``every``).
+
+    Called with ``(what, done, total)``, where ``done`` counts within ``what`` (a table, a
+    file): when ``what`` changes, what was done before is added to the run's total, so
+    the rate is the whole run's. ``unit`` is a noun (rows, files, objects) or None for
+    bytes, shown as sizes.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        *,
+        unit: Promise | None = None,
+        every: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._write = write
+        self._unit = unit
+        self._every = settings.PROGRESS_LOG_SECONDS if every is None else every
+        self._clock = clock
+        self._start = self._last = clock()
+        self._what: str | None = None
+        self._before = 0  # done in the earlier parts of the run
+        self._done = 0
+
+    def __call__(self, what: str, done: int, total: int | None = None) -> None:
+        if what != self._what:
+            self._before += self._done
+            self._what = what
+        self._done = done
+        now = self._clock()
+        if now - self._last < self._every:
+            return
+        self._last = now
+        self._write(self.line(what, done, total, (self._before + done) / (now - self._start)))
+
+    def line(self, what: str, done: int, total: int | None, rate: float) -> str:
+        values = {
+            "time": f"{timezone.localtime():%H:%M:%S}",
+            "what": what,
+            "done": self._amount(done),
+            "rate": self._amount(rate),
+        }
+        if total:
+            values |= {"total": self._amount(total), "percent": 100 * done // total}
+            template = _("%(time)s %(what)s: %(done)s of %(total)s (%(percent)d%%), %(rate)s/s")
+        else:
+            template = _("%(time)s %(what)s: %(done)s, %(rate)s/s")
+        return template % values
+
+    def _amount(self, amount: float) -> str:
+        if self._unit is None:
+            return filesizeformat(amount)
+        decimals = 0 if amount >= 10 or float(amount).is_integer() else 1
+        return f"{grouped(amount, decimals)} {self._unit}"
+
+
+class SeedProgress:
+    """Context manager for a seed's file reading: a bar per file on a terminal, else log lines.
+
+    Yields the ``ProgressCallback`` to hand to the seeder.
+    """
+
+    def __init__(self, stream: TextIO, *, every: float | None = None):
+        self._stream = stream
+        self._every = every
         self._bar: tqdm | None = None
         self._file: str | None = None
+        self._log: ProgressLog | None = None
 
-    def __enter__(self) -> TerminalProgress | None:
-        return self if self._stream.isatty() else None
+    def __enter__(self) -> Callable[[Progress], None]:
+        if self._stream.isatty():
+            return self._show
+        self._log = ProgressLog(self._write, every=self._every)
+        return self._logged
 
     def __exit__(self, *exc) -> None:
         self._close()
 
-    def __call__(self, event: Progress) -> None:
+    def _write(self, line: str) -> None:
+        self._stream.write(line + "\n")
+        self._stream.flush()
+
+    def _logged(self, event: Progress) -> None:
+        self._log(f"{event.table}: {event.file}", event.done, event.total)
+
+    def _show(self, event: Progress) -> None:
         if event.file != self._file:
             self._close()
             self._file = event.file
@@ -32,7 +130,7 @@ class TerminalProgress:
                 desc=f"{event.table}: {event.file}",
                 unit="B",
                 unit_scale=True,
-                file=sys.stderr,
+                file=sys.stderr,  # tqdm rewrites its line: the raw stream, not a wrapper
                 leave=False,
             )
         self._bar.update(event.done - self._bar.n)
