@@ -27,7 +27,7 @@ venv: $(VENV)/.installed
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data --if-empty
-	$(PY) manage.py create_staff_login --skip-existing
+	$(PY) manage.py create_staff_login --skip-existing --address $(HOST)
 	$(PY) manage.py runserver $(HOST)
 
 test: venv

@@ -13,8 +13,8 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.utils import calculate_md5
 from django.core.files.storage import Storage, storages
-from storages.backends.s3 import S3Storage
 from django.utils.translation import gettext as _
+from storages.backends.s3 import S3Storage
 from storages.utils import setting
 
 from meetassist.exceptions import DomainError

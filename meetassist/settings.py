@@ -156,6 +156,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "meetassist.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "dashboard/lockout.html"
+# No "AXES: BEGIN version …" line (English, logged at start-up) before every command's output.
+AXES_VERBOSE = False
 
 # --- Sessions ---------------------------------------------------------------------------
 # Staff sessions end after SESSION_IDLE_MINUTES without a request (requests move the expiry
