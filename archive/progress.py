@@ -79,7 +79,10 @@ class ProgressLog:
             "rate": self._amount(rate),
         }
         if total:
-            values |= {"total": self._amount(total), "percent": 100 * done // total}
+            # "3 of 10 files", but "3 MB of 10 MB": a noun once, a size each time
+            done_shown = values["done"] if self._unit is None else grouped(done)
+            values |= {"done": done_shown, "total": self._amount(total)}
+            values["percent"] = 100 * done // total
             template = _("%(time)s %(what)s: %(done)s of %(total)s (%(percent)d%%), %(rate)s/s")
         else:
             template = _("%(time)s %(what)s: %(done)s, %(rate)s/s")
