@@ -14,8 +14,8 @@ from typing import TextIO
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
-from django.utils.formats import number_format
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -25,8 +25,19 @@ from .engine import Progress
 
 
 def grouped(number: int | float, decimals: int | None = None) -> str:
-    """A number with the language's thousands separator (``14.040`` in Vietnamese)."""
-    return number_format(number, decimal_pos=decimals, force_grouping=True)
+    """A number with the language's thousands separator (``14.040`` in Vietnamese).
+
+    Grouped by threes whatever the locale's NUMBER_GROUPING (Django's Vietnamese formats
+    leave it at 0, which would print ``14040``).
+    """
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
 
 
 ROWS = gettext_lazy("rows")
