@@ -106,6 +106,12 @@ class ProgressLog:
         return f"{grouped(amount, decimals)} {self._unit}"
 
 
+def seed_progress_log(write: Callable[[str], None], *, every: float | None = None):
+    """A seed's ``ProgressCallback`` as log lines (``write`` one line at a time)."""
+    log = ProgressLog(write, every=every)
+    return lambda event: log(f"{event.table}: {event.file}", event.done, event.total)
+
+
 class SeedProgress:
     """Context manager for a seed's file reading: a bar per file on a terminal, else log lines.
 
@@ -117,13 +123,11 @@ class SeedProgress:
         self._every = every
         self._bar: tqdm | None = None
         self._file: str | None = None
-        self._log: ProgressLog | None = None
 
     def __enter__(self) -> Callable[[Progress], None]:
         if self._stream.isatty():
             return self._show
-        self._log = ProgressLog(self._write, every=self._every)
-        return self._logged
+        return seed_progress_log(self._write, every=self._every)
 
     def __exit__(self, *exc) -> None:
         self._close()
@@ -131,9 +135,6 @@ class SeedProgress:
     def _write(self, line: str) -> None:
         self._stream.write(line + "\n")
         self._stream.flush()
-
-    def _logged(self, event: Progress) -> None:
-        self._log(f"{event.table}: {event.file}", event.done, event.total)
 
     def _show(self, event: Progress) -> None:
         if event.file != self._file:

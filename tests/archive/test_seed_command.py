@@ -194,3 +194,10 @@ def test_off_a_terminal_no_line_comes_before_the_interval(archive, settings):
     out = io.StringIO()
     call_command("seed_from_s3", "--full", stdout=out)
     assert "/s" not in out.getvalue()
+
+
+def test_the_celery_task_logs_its_progress_for_the_workers_log(archive, settings, caplog):
+    settings.PROGRESS_LOG_SECONDS = 0
+    with caplog.at_level("INFO", logger="archive.seed_tasks"):
+        seed_from_s3(full=True)
+    assert any("appointment: data/Appointment.csv: " in r.getMessage() for r in caplog.records)
