@@ -24,11 +24,14 @@ $(VENV)/.installed: pyproject.toml
 
 venv: $(VENV)/.installed
 
+# HOST: where the development server listens (address:port, or a port); the printed login
+# link uses it. DJANGO_RUNSERVER_HIDE_WARNING: `make run` is the local development server by
+# design, so Django's "This is a development server" warning is left out of a clean start.
 run: venv
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py demo_data --if-empty
-	$(PY) manage.py create_staff_login --skip-existing
-	$(PY) manage.py runserver $(HOST)
+	$(PY) manage.py create_staff_login --skip-existing --address $(HOST)
+	DJANGO_RUNSERVER_HIDE_WARNING=true $(PY) manage.py runserver $(HOST)
 
 test: venv
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -165,10 +165,11 @@ class Appointment(models.Model):
             models.Index(fields=["created_at"], name="appointment_created_idx"),
             models.Index(fields=["customer"], name="appointment_customer_idx"),
             # The dashboard's per-consultant counts and ratings read only this index
-            # (PostgreSQL index-only scan); other databases ignore INCLUDE.
+            # (PostgreSQL index-only scan). The key is a fourth key column, not INCLUDE:
+            # same scan, and SQLite (whose indexes carry the rowid, the key, anyway) has no
+            # INCLUDE to ignore, so no models.W040 warning at every start.
             models.Index(
-                fields=["consultant", "status", "date"],
-                include=["appointment_id"],
+                fields=["consultant", "status", "date", "appointment_id"],
                 name="appointment_consult_status_idx",
             ),
         ]

@@ -1,29 +1,142 @@
-"""A progress bar per file on a terminal (tqdm) for long seeds; silent when not a terminal."""
+"""Progress of long work: a bar per file on a terminal (tqdm), else a log line every few seconds.
+
+Output that is not a terminal (a Celery log, CI, a pipe) gets one line at most every
+``settings.PROGRESS_LOG_SECONDS`` (5 s by default): where the work is, how far it has
+come and its rate since it started, so a long seed or archive run is seen to move.
+"""
 
 from __future__ import annotations
 
 import sys
+import time
+from collections.abc import Callable
+from typing import TextIO
 
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import numberformat, timezone
+from django.utils.formats import get_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
 from .engine import Progress
 
 
-class TerminalProgress:
-    """Context manager; yields a progress callback on a terminal, None otherwise."""
+def grouped(number: int | float, decimals: int | None = None) -> str:
+    """A number with the language's thousands separator (``14.040`` in Vietnamese).
 
-    def __init__(self, stream=None):
-        self._stream = stream or sys.stderr
+    Grouped by threes whatever the locale's NUMBER_GROUPING (Django's Vietnamese formats
+    leave it at 0, which would print ``14040``).
+    """
+    return numberformat.format(
+        number,
+        get_format("DECIMAL_SEPARATOR"),
+        decimal_pos=decimals,
+        grouping=3,
+        thousand_sep=get_format("THOUSAND_SEPARATOR"),
+        force_grouping=True,
+    )
+
+
+ROWS = gettext_lazy("rows")
+FILES = gettext_lazy("files")
+OBJECTS = gettext_lazy("objects")
+
+
+class ProgressLog:
+    """Writes a progress line at most every ``every`` seconds (the first after ``every``).
+
+    Called with ``(what, done, total)``, where ``done`` counts within ``what`` (a table, a
+    file): when ``what`` changes, what was done before is added to the run's total, so
+    the rate is the whole run's. ``unit`` is a noun (rows, files, objects) or None for
+    bytes, shown as sizes.
+    """
+
+    def __init__(
+        self,
+        write: Callable[[str], None],
+        *,
+        unit: Promise | None = None,
+        every: float | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self._write = write
+        self._unit = unit
+        self._every = settings.PROGRESS_LOG_SECONDS if every is None else every
+        self._clock = clock
+        self._start = self._last = clock()
+        self._what: str | None = None
+        self._before = 0  # done in the earlier parts of the run
+        self._done = 0
+
+    def __call__(self, what: str, done: int, total: int | None = None) -> None:
+        if what != self._what:
+            self._before += self._done
+            self._what = what
+        self._done = done
+        now = self._clock()
+        if now - self._last < self._every:
+            return
+        self._last = now
+        self._write(self.line(what, done, total, (self._before + done) / (now - self._start)))
+
+    def line(self, what: str, done: int, total: int | None, rate: float) -> str:
+        values = {
+            "time": f"{timezone.localtime():%H:%M:%S}",
+            "what": what,
+            "done": self._amount(done),
+            "rate": self._amount(rate),
+        }
+        if total:
+            # "3 of 10 files", but "3 MB of 10 MB": a noun once, a size each time
+            done_shown = values["done"] if self._unit is None else grouped(done)
+            values |= {"done": done_shown, "total": self._amount(total)}
+            values["percent"] = 100 * done // total
+            template = _("%(time)s %(what)s: %(done)s of %(total)s (%(percent)d%%), %(rate)s/s")
+        else:
+            template = _("%(time)s %(what)s: %(done)s, %(rate)s/s")
+        return template % values
+
+    def _amount(self, amount: float) -> str:
+        if self._unit is None:
+            return filesizeformat(amount)
+        decimals = 0 if amount >= 10 or float(amount).is_integer() else 1
+        return f"{grouped(amount, decimals)} {self._unit}"
+
+
+def seed_progress_log(write: Callable[[str], None], *, every: float | None = None):
+    """A seed's ``ProgressCallback`` as log lines (``write`` one line at a time)."""
+    log = ProgressLog(write, every=every)
+    return lambda event: log(f"{event.table}: {event.file}", event.done, event.total)
+
+
+class SeedProgress:
+    """Context manager for a seed's file reading: a bar per file on a terminal, else log lines.
+
+    Yields the ``ProgressCallback`` to hand to the seeder.
+    """
+
+    def __init__(self, stream: TextIO, *, every: float | None = None):
+        self._stream = stream
+        self._every = every
         self._bar: tqdm | None = None
         self._file: str | None = None
 
-    def __enter__(self) -> TerminalProgress | None:
-        return self if self._stream.isatty() else None
+    def __enter__(self) -> Callable[[Progress], None]:
+        if self._stream.isatty():
+            return self._show
+        return seed_progress_log(self._write, every=self._every)
 
     def __exit__(self, *exc) -> None:
         self._close()
 
-    def __call__(self, event: Progress) -> None:
+    def _write(self, line: str) -> None:
+        self._stream.write(line + "\n")
+        self._stream.flush()
+
+    def _show(self, event: Progress) -> None:
         if event.file != self._file:
             self._close()
             self._file = event.file
@@ -32,7 +145,7 @@ class TerminalProgress:
                 desc=f"{event.table}: {event.file}",
                 unit="B",
                 unit_scale=True,
-                file=sys.stderr,
+                file=sys.stderr,  # tqdm rewrites its line: the raw stream, not a wrapper
                 leave=False,
             )
         self._bar.update(event.done - self._bar.n)

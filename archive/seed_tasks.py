@@ -7,6 +7,9 @@ import datetime as dt
 import time
 
 from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
 
 PROGRESS_EVERY_SECONDS = 0.5
 
@@ -26,9 +29,11 @@ def seed_from_s3(
     accept_changed_files: bool = False,
 ) -> list[str]:
     """Seed this database from the archive; returns the summary lines."""
+    from archive.progress import seed_progress_log
     from archive.seeding import seed_run
 
     result = seed_run(
+        progress=seed_progress_log(logger.info),  # a line in the worker's log every few s
         date=_date(date),
         window_days=window_days,
         full=full,

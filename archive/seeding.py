@@ -9,7 +9,9 @@ adopts the archive's ``database_id`` (DESIGN.md, "The archive never loses a row"
 Every file the manifest lists is checked against its MD5 and record count as it is read;
 one that changed since it was archived fails the run, unless ``accept_changed_files``
 (then the load record lists it as unverified). An unreadable manifest, or a lost one
-while monthly files remain, is refused before anything is read.
+while monthly files remain, is refused before anything is read; so is a storage that
+holds no archive at all (no manifest, no data file: a wrong or missing ARCHIVE_DIR or
+bucket) or cannot be reached, rather than reporting "no file" for every table.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import datetime as dt
 import uuid
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -32,8 +35,10 @@ from .loading import TableCounts
 from .manifest import manifest_read
 from .models import ArchiveIdentity, SeedLoad
 from .seed_sources import Window, archive_sources
+from .storage import MANIFEST_KEY, archive_place, archive_reached, archive_storage
 from .tables import TableSpec
 from .tables import tables as registry_tables
+from .transfer import objects
 
 
 @dataclass
@@ -64,26 +69,55 @@ def seed_run(
     """Load the archive into this database, all or nothing; see the module docstring."""
     specs = registry_tables(tables)
     window = None if full else _window(date, window_days)
-    manifest = manifest_read()  # ManifestUnreadable: refused, nothing is loaded
-    plan = archive_sources(specs, manifest, window)
-    if not any(plan.values()):
-        # A new deployment's empty archive: nothing to load is not a failure.
-        if not dry_run:
-            sequences_past_archive(manifest)
-        return SeedResult([TableCounts(s.name) for s in specs], window, dry_run)
-    result = run_load(
-        specs,
-        plan,
-        window=window,
-        overwrite=overwrite,
-        dry_run=dry_run,
-        progress=progress,
-        after=partial(_record, specs, window, manifest),
-        accept_changed_files=accept_changed_files,
-    )
+    with archive_reached():
+        manifest = manifest_read()  # ManifestUnreadable: refused, nothing is loaded
+        if manifest is None:
+            _require_archive()
+        plan = archive_sources(specs, manifest, window)
+        if not any(plan.values()):
+            # An archive whose manifest lists only empty tables: nothing to load, no failure.
+            if not dry_run:
+                sequences_past_archive(manifest)
+            return SeedResult([TableCounts(s.name) for s in specs], window, dry_run)
+        result = run_load(
+            specs,
+            plan,
+            window=window,
+            overwrite=overwrite,
+            dry_run=dry_run,
+            progress=progress,
+            after=partial(_record, specs, window, manifest),
+            accept_changed_files=accept_changed_files,
+        )
     database_id = _manifest_id(manifest)
     adopted = str(database_id) if database_id else None
     return SeedResult(result.tables, result.window, result.dry_run, adopted)
+
+
+def _require_archive() -> None:
+    """Without our manifest, the original system's files must be there (DESIGN.md), or this
+    is not an archive: a folder or bucket named wrongly, or nothing archived there yet."""
+    if objects(archive_storage()).listing("data/"):
+        return
+    place = archive_place()
+    storage = archive_storage()
+    if getattr(storage, "location", None) and not Path(storage.location).is_dir():
+        raise DomainError(
+            _(
+                "There is no archive to load: %(place)s does not exist. Nothing was loaded. "
+                "Set ARCHIVE_DIR to the folder that holds the archive, or ARCHIVE_BUCKET to "
+                "its bucket."
+            )
+            % {"place": place}
+        )
+    raise DomainError(
+        _(
+            "There is no archive to load: %(place)s holds no manifest (%(manifest)s) and no "
+            "data files (data/*.csv). Nothing was loaded. Check ARCHIVE_BUCKET or "
+            "ARCHIVE_DIR, or archive a database there first (manage.py archive_now)."
+        )
+        % {"place": place, "manifest": MANIFEST_KEY}
+    )
 
 
 def _window(date: dt.date | None, window_days: int | None) -> Window:

@@ -5,12 +5,19 @@ Nothing else reaches S3 or the folder directly; keys follow DESIGN.md's storage 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from boto3.s3.transfer import TransferConfig
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
 from botocore.utils import calculate_md5
 from django.core.files.storage import Storage, storages
+from django.utils.translation import gettext as _
 from storages.backends.s3 import S3Storage
 from storages.utils import setting
+
+from meetassist.exceptions import DomainError
 
 MANIFEST_KEY = "metadata/archive_info.json"
 
@@ -91,3 +98,29 @@ def _add_content_md5(params: dict, **kwargs) -> None:
     if any(name.lower().startswith("x-amz-checksum-") for name in headers):
         return
     headers["Content-MD5"] = calculate_md5(params["body"])
+
+
+class ArchiveUnreachable(DomainError):
+    """The archive storage did not answer, or refused us: a wrong bucket, endpoint or
+    credentials (or the network). Raised by ``archive_reached`` in place of boto's error."""
+
+
+def archive_place() -> str:
+    """Where the archive is, as the user configured it: the bucket or the folder."""
+    storage = archive_storage()
+    bucket = getattr(storage, "bucket_name", None)
+    if bucket:
+        return _("the bucket %(bucket)s (ARCHIVE_BUCKET)") % {"bucket": bucket}
+    return _("the folder %(path)s (ARCHIVE_DIR)") % {"path": getattr(storage, "location", "?")}
+
+
+@contextmanager
+def archive_reached() -> Iterator[None]:
+    """Turn the storage client's failures inside the block into ``ArchiveUnreachable``."""
+    try:
+        yield
+    except (BotoCoreError, ClientError) as err:
+        raise ArchiveUnreachable(
+            _("The archive storage, %(place)s, cannot be reached: %(error)s")
+            % {"place": archive_place(), "error": err}
+        ) from err

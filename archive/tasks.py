@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.utils.log import get_task_logger
+
+logger = get_task_logger(__name__)
 
 
 @shared_task(name="archive.tasks.archive_all")
 def archive_all(tables: list[str] | None = None, force: bool = False) -> dict:
     """Archive every table (or the named ones); the result is a small JSON summary."""
+    from .progress import FILES, ProgressLog
     from .services import archive_run
 
-    result = archive_run(tables=tables, force=force)
+    # A progress line in the worker's log every PROGRESS_LOG_SECONDS of a long run.
+    result = archive_run(tables=tables, force=force, progress=ProgressLog(logger.info, unit=FILES))
     return {
         "status": result.status,
         "run_id": result.run_id,
@@ -23,9 +28,10 @@ def archive_all(tables: list[str] | None = None, force: bool = False) -> dict:
 @shared_task(name="archive.tasks.verify_archive")
 def verify_archive() -> dict:
     """Read every archived object and compare it with the manifest; the result is recorded."""
+    from .progress import OBJECTS, ProgressLog
     from .verification import archive_verify
 
-    report = archive_verify()
+    report = archive_verify(progress=ProgressLog(logger.info, unit=OBJECTS))
     return {
         "result": "ok" if report.ok else "problems",
         "objects": len(report.objects),

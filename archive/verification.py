@@ -19,6 +19,7 @@ teach staff to ignore the result.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -33,6 +34,7 @@ from .object_scan import ObjectScan
 from .storage import MANIFEST_KEY
 from .stored_files import (
     CHANGED,
+    DATA_PREFIX,
     MANIFEST,
     MISSING,
     NOTE,
@@ -91,18 +93,21 @@ class VerificationReport:
 
 
 def archive_verify(
-    *, record: bool = True, wait_seconds: float = WAIT_SECONDS
+    *,
+    record: bool = True,
+    wait_seconds: float = WAIT_SECONDS,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> VerificationReport:
     """Read every object under ``data/`` and compare it with the manifest; record the result.
 
     Raises ``DomainError`` (nothing recorded) when an archive run holds the archive longer
-    than ``wait_seconds``.
+    than ``wait_seconds``. ``progress("data/", n, objects in all)`` as it reads the n-th.
     """
     with archive_held(wait_seconds):
-        return _verify(record)
+        return _verify(record, progress)
 
 
-def _verify(record: bool) -> VerificationReport:
+def _verify(record: bool, progress: Callable[[str, int, int], None] | None) -> VerificationReport:
     report = VerificationReport(started_at=timezone.now())
     try:
         manifest = manifest_read()
@@ -117,7 +122,10 @@ def _verify(record: bool) -> VerificationReport:
     if manifest is None and stored:
         report.findings.append(Finding(NOTE, MANIFEST_KEY, _("there is no manifest")))
     highest: dict[str, int] = {}
-    for key in sorted(stored.keys() | listed.keys()):
+    keys = sorted(stored.keys() | listed.keys())
+    for done, key in enumerate(keys, 1):
+        if progress is not None:
+            progress(DATA_PREFIX, done, len(keys))  # reading the done-th object
         if key not in stored:
             report.objects.append(CheckedObject(key, listed[key], MISSING))
             report.findings.append(Finding(MISSING, key, _("listed in the manifest, not stored")))

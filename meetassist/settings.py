@@ -156,6 +156,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "meetassist.client_ip.client_ip"
 AXES_LOCKOUT_TEMPLATE = "dashboard/lockout.html"
+# No "AXES: BEGIN version …" line (English, logged at start-up) before every command's output.
+AXES_VERBOSE = False
 
 # --- Sessions ---------------------------------------------------------------------------
 # Staff sessions end after SESSION_IDLE_MINUTES without a request (requests move the expiry
@@ -203,6 +205,9 @@ ARCHIVE_DIR = env.path("ARCHIVE_DIR", default=VAR_DIR / "archive")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
 SEED_WINDOW_DAYS = env.int("SEED_WINDOW_DAYS", default=1)
+# Long commands (seed_from_s3, archive_now, verify_archive, demo_data) whose output is not a
+# terminal write a progress line at most this often (archive.progress).
+PROGRESS_LOG_SECONDS = env.float("PROGRESS_LOG_SECONDS", default=5.0)
 # Memory PostgreSQL may use for one sort or hash of a big seed load (index rebuilds, the
 # overwrite's join): 1M appointments fit in 256MB. Lower it on a very small instance.
 SEED_WORK_MEM = env.str("SEED_WORK_MEM", default="256MB")

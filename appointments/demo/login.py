@@ -2,13 +2,17 @@
 
 It only creates: an existing user of that name, whoever it is, is left as it is (no
 password reset, no promotion to superuser). A password given by hand must pass Django's
-password validators (AUTH_PASSWORD_VALIDATORS).
+password validators (AUTH_PASSWORD_VALIDATORS). A generated password is kept under var/
+(``demo_login_remember``) so that ``make run`` prints the same login at every start.
 """
 
 from __future__ import annotations
 
+import json
+import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -61,4 +65,43 @@ def demo_login_create(*, username: str = "admin", password: str | None = None) -
         raise LoginExists(
             _("The user %(username)s exists already.") % {"username": username}
         ) from err
+    return DemoLogin(username=username, password=password)
+
+
+def login_file() -> Path:
+    """Where ``make run`` keeps the generated login: under var/ (gitignored), mode 0600."""
+    return Path(settings.VAR_DIR) / "staff-login.json"
+
+
+def demo_login_remember(login: DemoLogin) -> Path:
+    """Keep a generated login so every ``make run`` prints the same one (DEBUG only).
+
+    The file is created readable by its owner only, then moved into place, so no other
+    user ever sees it with looser rights.
+    """
+    path = login_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.unlink(missing_ok=True)
+    handle = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(handle, "w", encoding="utf-8") as out:
+        json.dump({"username": login.username, "password": login.password}, out)
+    os.replace(partial, path)
+    return path
+
+
+def demo_login_recall(*, username: str) -> DemoLogin | None:
+    """The kept login of ``username`` while it still opens that account, else None (its
+    password was changed since, or the file is someone else's or unreadable)."""
+    try:
+        kept = json.loads(login_file().read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(kept, dict) or kept.get("username") != username:
+        return None
+    password = kept.get("password")
+    User = get_user_model()
+    user = User._default_manager.filter(**{User.USERNAME_FIELD: username}).first()
+    if not isinstance(password, str) or user is None or not user.check_password(password):
+        return None
     return DemoLogin(username=username, password=password)

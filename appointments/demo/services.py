@@ -12,7 +12,7 @@ from django.utils import timezone
 from ..models import Appointment, CommunityProgram, Consultant, ConsultantSchedule, Customer
 from .plan import DemoPlan, DemoSizes
 from .rows import COLUMNS, demo_rows
-from .writers import reset_sequences, write_rows
+from .writers import OnRows, reset_sequences, write_rows
 
 
 @dataclass(frozen=True)
@@ -22,19 +22,21 @@ class DemoDataResult:
     skipped: bool = False  # --if-empty found data already there
 
 
-def demo_data_create(*, sizes: DemoSizes, if_empty: bool = False) -> DemoDataResult:
+def demo_data_create(
+    *, sizes: DemoSizes, if_empty: bool = False, progress: OnRows | None = None
+) -> DemoDataResult:
     """Add a reproducible demo business (all or nothing) next to whatever is already there.
 
     With ``if_empty``, a database holding any customer, consultant, slot, appointment or
     program is left alone. The time reported includes the commit, where PostgreSQL checks
-    the deferred foreign keys.
+    the deferred foreign keys. ``progress(rows written so far)`` after each batch.
     """
     started = time.perf_counter()
     with transaction.atomic():
         if if_empty and _has_data():
             return DemoDataResult(skipped=True, seconds=time.perf_counter() - started)
         plan = DemoPlan.build(sizes, now=timezone.localtime(), first_ids=_first_ids())
-        counts = write_rows(demo_rows(plan), COLUMNS)
+        counts = write_rows(demo_rows(plan), COLUMNS, progress)
         reset_sequences(COLUMNS)
     return DemoDataResult(
         created={model: counts[model] for model in COLUMNS},

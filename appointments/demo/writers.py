@@ -8,7 +8,7 @@ PostgreSQL and checked at commit on SQLite, so batches of different tables may i
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from django.core.management.color import no_style
 from django.db import connection
@@ -45,18 +45,29 @@ class BulkCreateWriter:
         model.objects.bulk_create([model(**dict(zip(columns, row, strict=True))) for row in rows])
 
 
-def write_rows(rows: Iterable[Row], columns: dict[type[Model], tuple[str, ...]]) -> Counter:
-    """Write every row of the stream; return how many rows each model received."""
+OnRows = Callable[[int], None]
+
+
+def write_rows(
+    rows: Iterable[Row],
+    columns: dict[type[Model], tuple[str, ...]],
+    progress: OnRows | None = None,
+) -> Counter:
+    """Write every row of the stream; return how many rows each model received.
+
+    ``progress(rows written so far)`` after each batch.
+    """
     if connection.vendor != "postgresql":
-        return _drain(rows, columns, BulkCreateWriter())
+        return _drain(rows, columns, BulkCreateWriter(), progress)
     with connection.cursor() as cursor:
-        return _drain(rows, columns, CopyWriter(cursor))
+        return _drain(rows, columns, CopyWriter(cursor), progress)
 
 
 def _drain(
     rows: Iterable[Row],
     columns: dict[type[Model], tuple[str, ...]],
     writer: CopyWriter | BulkCreateWriter,
+    progress: OnRows | None,
 ) -> Counter:
     counts: Counter = Counter()
     buffers: dict[type[Model], list[tuple]] = {model: [] for model in columns}
@@ -68,6 +79,8 @@ def _drain(
             writer.write(model, columns[model], buffer)
             counts[model] += len(buffer)
             buffer.clear()
+            if progress is not None:
+                progress(counts.total())
     for model, buffer in buffers.items():
         if buffer:
             writer.write(model, columns[model], buffer)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import uuid
 
 import pytest
@@ -46,11 +47,35 @@ def test_summary_lists_every_table_with_its_status(archive_dir, rows):
     assert "appointment" in again and "unchanged" in again and "customer" not in again
 
 
-def test_progress_shows_on_a_terminal_only(archive_dir, rows):
+def test_progress_rewrites_one_line_on_a_terminal(archive_dir, rows):
     terminal = Terminal()
     _archive_now(stdout=terminal)
-    assert "\rappointment: 1/1" in terminal.getvalue()
+    assert "\rappointment: 1 of 1 files" in terminal.getvalue()
     assert "\r" not in _archive_now("--force")
+
+
+def test_off_a_terminal_progress_is_a_log_line_every_interval(archive_dir, rows, settings):
+    settings.PROGRESS_LOG_SECONDS = 0
+    out = _archive_now()
+    assert re.search(r"^\d\d:\d\d:\d\d appointment: 1 of 1 files \(100%\), .+ files/s$", out, re.M)
+    settings.PROGRESS_LOG_SECONDS = 3600
+    assert "files/s" not in _archive_now("--force")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--table"], "option --table: a value is needed"), (["extra"], "unknown arguments: extra")],
+)
+def test_a_bad_argument_is_one_message(archive_dir, args, message):
+    with pytest.raises(CommandError) as caught:
+        _archive_now(*args)
+    assert str(caught.value) == message
+
+
+def test_an_unreachable_bucket_is_one_message(s3_bucket, rows, settings):
+    settings.STORAGES["archive"]["OPTIONS"]["bucket_name"] = "no-such-bucket-here"
+    with pytest.raises(CommandError, match="^The archive storage, the bucket no-such-bucket-here"):
+        _archive_now()
 
 
 def test_a_failed_table_makes_the_exit_status_non_zero(s3_bucket, rows):

@@ -54,7 +54,7 @@ def test_schedule_commands_enable_disable_and_report(archive_dir):
 
 
 def test_an_interval_under_a_minute_is_refused():
-    with pytest.raises(CommandError, match="at least one minute"):
+    with pytest.raises(CommandError, match="“0” is not a whole number of at least 1"):
         _run("enable", "--every", "0")
 
 

@@ -3,10 +3,11 @@ archive, or with ``--verify`` the nightly verification."""
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from archive.labels import status_label
 from archive.schedule import (
     schedule_disable,
     schedule_enable,
@@ -15,34 +16,47 @@ from archive.schedule import (
     verify_schedule_switch,
 )
 from archive.selectors import verification_last
-from meetassist.exceptions import DomainError
+from meetassist.commands import local_time, positive
+
+from ._base import ArchiveCommand
 
 
-class Command(BaseCommand):
-    help = _("Enable, disable or show the periodic archive (django-celery-beat).")
+class Command(ArchiveCommand):
+    help = gettext_lazy(
+        "Enable, disable or show the periodic archive (django-celery-beat); times are local "
+        "(TIME_ZONE)."
+    )
 
     def add_arguments(self, parser) -> None:
-        parser.add_argument("action", choices=["enable", "disable", "status"])
         parser.add_argument(
-            "--every", type=int, metavar="MINUTES", help=_("Interval in minutes (enable).")
+            "action",
+            choices=["enable", "disable", "status"],
+            help=gettext_lazy("enable, disable or status"),
+        )
+        parser.add_argument(
+            "--every",
+            type=positive,
+            metavar="MINUTES",
+            help=gettext_lazy("Interval in minutes (enable)."),
         )
         parser.add_argument(
             "--verify",
             action="store_true",
-            help=_("The nightly verify_archive (02:00) instead of the periodic archive."),
+            help=gettext_lazy(
+                "The nightly verify_archive (02:00) instead of the periodic archive."
+            ),
         )
 
     def handle(self, *args, action: str, every: int | None, verify: bool, **options) -> None:
         if verify:
             self._verify(action, every)
             return
-        try:
-            if action == "enable":
-                schedule_enable(every_minutes=every)
-            elif action == "disable":
-                schedule_disable()
-        except DomainError as err:
-            raise CommandError(str(err)) from err
+        if every is not None and action != "enable":
+            raise CommandError(_("--every goes with enable."))
+        if action == "enable":
+            schedule_enable(every_minutes=every)
+        elif action == "disable":
+            schedule_disable()
         status = schedule_status()
         state = _("enabled") if status.enabled else _("disabled")
         self.stdout.write(
@@ -50,16 +64,21 @@ class Command(BaseCommand):
             % {"state": state, "minutes": status.every_minutes}
         )
         if action == "status":
-            last = status.last_run_at.isoformat() if status.last_run_at else _("never")
             self.stdout.write(
                 _("Last run by beat: %(last)s (%(count)d runs).")
-                % {"last": last, "count": status.total_run_count}
+                % {
+                    "last": local_time(status.last_run_at) or _("never"),
+                    "count": status.total_run_count,
+                }
             )
             run = status.manifest_last_run
             if run:
                 self.stdout.write(
                     _("Manifest's last run: %(status)s, finished %(finished)s.")
-                    % {"status": run.get("status"), "finished": run.get("finished_at")}
+                    % {
+                        "status": status_label(run.get("status")),
+                        "finished": local_time(run.get("finished_at")) or "—",
+                    }
                 )
             else:
                 self.stdout.write(_("Manifest's last run: none."))
@@ -84,7 +103,7 @@ class Command(BaseCommand):
                     )
                     % {
                         "result": last.get_result_display(),
-                        "when": last.finished_at.isoformat(),
+                        "when": local_time(last.finished_at),
                         "n": last.problem_count,
                     }
                 )

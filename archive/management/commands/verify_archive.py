@@ -6,18 +6,22 @@ from __future__ import annotations
 import getpass
 import socket
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
+from archive.labels import status_label
 from archive.manifest_rebuild import RebuildResult, manifest_rebuild
-from archive.stored_files import NOTE
+from archive.progress import OBJECTS, ProgressLog, grouped
+from archive.stored_files import NOTE, Finding
 from archive.verification import VerificationReport, archive_verify
-from meetassist.exceptions import DomainError
+
+from ._base import ArchiveCommand
 
 
-class Command(BaseCommand):
-    help = _(
+class Command(ArchiveCommand):
+    help = gettext_lazy(
         "Read every archived object and compare it with the manifest (exit status 1 on any "
         "missing, unlisted, changed or unreadable object), or rebuild the manifest from them."
     )
@@ -26,7 +30,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rebuild-manifest",
             action="store_true",
-            help=_(
+            help=gettext_lazy(
                 "Write a new manifest from the objects (when it is unreadable or missing); "
                 "refused if any file does not parse."
             ),
@@ -34,25 +38,17 @@ class Command(BaseCommand):
         parser.add_argument(
             "--force",
             action="store_true",
-            help=_("With --rebuild-manifest: replace a readable manifest too."),
+            help=gettext_lazy("With --rebuild-manifest: replace a readable manifest too."),
         )
 
     def handle(self, *args, rebuild_manifest: bool, force: bool, **options) -> None:
         if force and not rebuild_manifest:
             raise CommandError(_("--force only goes with --rebuild-manifest."))
         if rebuild_manifest:
-            try:
-                result = manifest_rebuild(
-                    by=f"{getpass.getuser()}@{socket.gethostname()}", force=force
-                )
-            except DomainError as err:
-                raise CommandError(str(err)) from err
-            self._rebuilt(result)
+            by = f"{getpass.getuser()}@{socket.gethostname()}"
+            self._rebuilt(manifest_rebuild(by=by, force=force))
             return
-        try:
-            report = archive_verify()
-        except DomainError as err:
-            raise CommandError(str(err)) from err
+        report = archive_verify(progress=ProgressLog(self.stdout.write, unit=OBJECTS))
         if report.manifest_problem:
             raise CommandError(report.manifest_problem)
         self._report(report)
@@ -68,20 +64,24 @@ class Command(BaseCommand):
 
     def _report(self, report: VerificationReport) -> None:
         self.stdout.write(
-            "{:<44} {:<18} {:<10} {:>9} {:>11}  {}".format(
-                _("object"), _("table"), _("status"), _("rows"), _("bytes"), _("MD5")
+            "{:<44} {:<18} {:<12} {:>11} {:>10}  {}".format(
+                _("object"), _("table"), _("status"), _("rows"), _("size"), _("MD5")
             )
         )
         for checked in report.objects:
             scan = checked.scan
-            rows, size, md5 = (scan.records, scan.bytes, scan.md5) if scan else ("—", "—", "")
+            rows, size, md5 = (
+                (grouped(scan.records), filesizeformat(scan.bytes), scan.md5)
+                if scan
+                else ("—", "—", "")
+            )
             self.stdout.write(
-                f"{checked.key:<44} {checked.table or '—':<18} {checked.status:<10} "
-                f"{rows:>9} {size:>11}  {md5}"
+                f"{checked.key:<44} {checked.table or '—':<18} "
+                f"{status_label(checked.status):<12} {rows:>11} {size:>10}  {md5}"
             )
         for finding in report.findings:
             stream = self.stdout if finding.kind == NOTE else self.stderr
-            stream.write(str(finding))
+            stream.write(_finding(finding))
         counts = {"objects": len(report.objects), **report.counts()}
         summary = _(
             "%(objects)d objects: %(missing)d missing, %(unlisted)d unlisted, "
@@ -93,7 +93,7 @@ class Command(BaseCommand):
 
     def _rebuilt(self, result: RebuildResult) -> None:
         for note in result.notes:
-            self.stdout.write(str(note))
+            self.stdout.write(_finding(note))
         if result.kept_aside:
             self.stdout.write(
                 _("The old manifest is kept as %(key)s.") % {"key": result.kept_aside}
@@ -106,3 +106,8 @@ class Command(BaseCommand):
             )
             % {"files": result.files, "tables": len(tables), "problem": result.previous_problem}
         )
+
+
+def _finding(finding: Finding) -> str:
+    """A finding with its kind in the user's language (``str(finding)`` keeps it English)."""
+    return str(finding).replace(finding.kind, status_label(finding.kind), 1)
