@@ -18,11 +18,11 @@ from archive.errors import LoadError
 from archive.storage import archive_storage
 from archive.upload import upload_load, upload_receive
 from tests.archive.archive_files import csv_text, export_archive, new_database_id, snapshot
+from tests.language import english
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/archive/seedload/upload/"
-ENGLISH = {"accept-language": "en"}
 CUSTOMERS = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
 needs_exporter = pytest.mark.skipif(
     importlib.util.find_spec("archive.services") is None,
@@ -111,8 +111,8 @@ def test_an_upload_is_kept_as_received_and_previewed_before_anything_is_written(
 
 def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, shop):
     rows = [["c1", "An", "", "sai"], ["c2", "", "", "0"], ["c3", "Chi", "", "0", "thừa"]]
-    response = _post(admin_client, ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
-    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    response = _post(english(admin_client), ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
+    page = admin_client.get(response["Location"]).content.decode()
     assert "3 errors — nothing can be loaded" in page
     upload = response["Location"].split("?")[0].rstrip("/").split("/")[-1]
     for line, column in [("2", "4 (IsDisabled)"), ("3", "2 (FullName)"), ("4", "")]:
@@ -121,7 +121,7 @@ def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, s
 
 
 def test_a_file_named_after_no_table_is_refused_and_nothing_kept(admin_client, s3_bucket):
-    response = _post(admin_client, ("khach_hang.csv", b"CustomerID\r\nc1\r\n"), headers=ENGLISH)
+    response = _post(english(admin_client), ("khach_hang.csv", b"CustomerID\r\nc1\r\n"))
     assert response.status_code == 200
     assert "a file for an unknown table" in response.content.decode()
     assert archive_storage().listdir("uploads") == ([], [])
@@ -129,7 +129,7 @@ def test_a_file_named_after_no_table_is_refused_and_nothing_kept(admin_client, s
 
 def test_a_file_over_the_size_limit_is_refused(admin_client, s3_bucket, settings):
     settings.ARCHIVE_UPLOAD_MAX_BYTES = 64
-    response = _post(admin_client, ("customer.csv", _customers_csv()), headers=ENGLISH)
+    response = _post(english(admin_client), ("customer.csv", _customers_csv()))
     assert "larger than the limit" in response.content.decode()
     assert archive_storage().listdir("uploads") == ([], [])
 
@@ -263,8 +263,8 @@ def test_uploaded_phone_numbers_are_stored_in_one_form_and_the_preview_warns(adm
         ["c5", "Em", "không có", "0"],
     ]
     content = csv_text(CUSTOMERS, rows).encode("utf-8-sig")
-    response = _post(admin_client, ("customer.csv", content), headers=ENGLISH)
-    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    response = _post(english(admin_client), ("customer.csv", content))
+    page = admin_client.get(response["Location"]).content.decode()
     # c1, c2 unchanged once their numbers are in the stored form; three values repaired.
     assert (
         "<tr><td>customer</td><td>2</td><td>0</td><td>2</td><td>0</td><td>3</td><td></td></tr>"
@@ -289,11 +289,11 @@ def test_the_task_page_without_a_result_backend_says_so_instead_of_failing(admin
     """The default set-up keeps no task results: the page explains, the JSON is a 404."""
     url = reverse("admin:archive_upload_task", args=["0b5e7a1c-no-such-task"])
 
-    page = admin_client.get(url, headers=ENGLISH)
-    data = admin_client.get(url, {"format": "json"}, headers=ENGLISH)
+    page = english(admin_client).get(url)
+    data = admin_client.get(url, {"format": "json"})
 
     assert page.status_code == 302 and page["Location"] == UPLOAD_URL
-    followed = admin_client.get(UPLOAD_URL, headers=ENGLISH).content.decode()
+    followed = admin_client.get(UPLOAD_URL).content.decode()
     assert "keeps no task results (CELERY_BROKER_URL is not set)" in followed
     assert data.status_code == 404
     assert data.json()["state"] == "UNKNOWN"
@@ -305,12 +305,12 @@ def test_staff_who_may_upload_but_not_view_the_loads_land_on_the_upload_page(cli
     uploader = User.objects.create_user("taile", password="x", is_staff=True)
     uploader.user_permissions.add(Permission.objects.get(codename="add_seedload"))
     client.force_login(uploader)
-    response = _post(client, ("customer.csv", _customers_csv()), headers=ENGLISH)
+    response = _post(english(client), ("customer.csv", _customers_csv()))
 
-    confirm = client.post(response["Location"].split("?")[0], {"date": ""}, headers=ENGLISH)
+    confirm = client.post(response["Location"].split("?")[0], {"date": ""})
 
     assert confirm.status_code == 302 and confirm["Location"] == UPLOAD_URL
-    landing = client.get(confirm["Location"], headers=ENGLISH)
+    landing = client.get(confirm["Location"])
     assert landing.status_code == 200
     assert "Upload loaded." in landing.content.decode()
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
