@@ -274,9 +274,7 @@ def _decode_text(field: models.Field, cell: str) -> Cell:
     if text == "" and not field.blank:
         raise CellError(_("empty, but the column is required"))
     if field.max_length and len(text) > field.max_length:
-        raise CellError(
-            _("longer than %(count)d characters") % {"count": field.max_length}
-        )
+        raise CellError(_("longer than %(count)d characters") % {"count": field.max_length})
     return Cell(text, fixed, warning)
 
 

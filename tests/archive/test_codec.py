@@ -7,9 +7,9 @@ import re
 import zoneinfo
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
-from django.utils import translation
 
 from appointments.models import Appointment, AppointmentFeedback, Consultant, Customer
 from archive import codec
