@@ -172,6 +172,12 @@ LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# Numbers in thousands (14.040 in Vietnamese, 14,040 in English). Django's Vietnamese formats
+# name the separator but no grouping, so the grouping is given here for every language.
+# Identifiers stay bare: form inputs are not localized, templates |unlocalize an ID, and the
+# admin's changelists show integer keys unformatted (appointments.admin.identifiers).
+USE_THOUSAND_SEPARATOR = True
+NUMBER_GROUPING = 3
 
 # --- Static files -----------------------------------------------------------------------
 # Behind API Gateway the app answers under the stage path (/dev/...). Django fixes

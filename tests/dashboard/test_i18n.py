@@ -10,7 +10,10 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 
+from appointments.models import Customer
+from tests import factories
 from tests.catalogues import po_entries
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +101,32 @@ def test_translations_keep_every_placeholder():
         != sorted(placeholder.findall(e["plural"] or e["msgid"]))
     ]
     assert broken == []
+
+
+@pytest.fixture
+def thousands(db):
+    """1,002 customers (a number with a thousands separator), one of them with appointment
+    14040 today."""
+    Customer.objects.bulk_create(factories.CustomerFactory.build_batch(1001))
+    return factories.AppointmentFactory(appointment_id=14040, date=timezone.localdate())
+
+
+@pytest.mark.parametrize(("language", "total"), [("vi", "1.002"), ("en", "1,002")])
+def test_numbers_have_thousands_separators_and_keys_do_not(boss, thousands, language, total):
+    boss.post("/i18n/setlang/", {"language": language})
+
+    customers = boss.get("/dashboard/customers/").content.decode()
+    assert f'data-stat="customers-total">{total}</span>' in customers
+
+    day = boss.get("/dashboard/appointments/").content.decode()
+    assert 'data-appointment="14040"' in day and "#14040<" in day
+    assert "14.040" not in day and "14,040" not in day
+
+    changelist = boss.get("/admin/appointments/appointment/").content.decode()
+    cell = re.search(r'<th class="field-appointment_id">(.*?)</th>', changelist).group(1)
+    assert re.fullmatch(
+        r'<a href="/admin/appointments/appointment/14040/change/[^"]*">14040</a>', cell
+    )
+    assert "14.040" not in changelist and "14,040" not in changelist
+    header = re.search(r'<th scope="col" class="sortable column-appointment_id[^"]*">', changelist)
+    assert header is not None  # still sortable, same column class
