@@ -79,7 +79,7 @@ def _english_catalogue() -> dict[str, str]:
     """msgid → where it comes from, for every msgid of the catalogues named above."""
     found: dict[str, str] = {}
     ours = Path(settings.BASE_DIR) / "locale"
-    sources = [("MeetAssist", path) for path in ours.glob("*/LC_MESSAGES/django.po")]
+    sources = [("MeetAssist", path) for path in ours.rglob("LC_MESSAGES/django.po")]
     for name, folders in LIBRARIES.items():
         for folder in folders:
             sources += [(name, path) for path in folder.glob("locale/*/LC_MESSAGES/django.po")]
