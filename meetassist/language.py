@@ -6,7 +6,8 @@ an English browser) and keep a choice only in a cookie (a new browser comes back
 browser's language). Here a logged-in user's language is their stored preference, read once
 at login into the session (so a page costs no query) and written by the language switch;
 a visitor who is not logged in (the login page) gets the last choice made in this browser
-(Django's language cookie) or ``LANGUAGE_CODE``. Accept-Language is never read.
+(Django's language cookie) or ``LANGUAGE_CODE``. Accept-Language is never read. A choice
+made in one browser reaches the user's other open sessions at their next login.
 """
 
 from __future__ import annotations
