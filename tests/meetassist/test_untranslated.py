@@ -16,9 +16,12 @@ Matching rule, made to find real omissions and nothing else:
   written the same in both languages (``SAME_IN_BOTH``, and every msgid a Vietnamese
   catalogue translates to itself) are left out.
 - A msgid of one such word must be a whole text node or attribute (so "Customer" in a
-  customer's name is not a finding); a msgid of two words or more is found anywhere in the
-  text, on word boundaries, its placeholders matching any text. Data of the test's rows is
-  Vietnamese or codes, so it cannot be mistaken for a sentence of English.
+  customer's name is not a finding), a placeholder beside it standing for a number ("%(n)s
+  files" is "3 files"); a msgid of two words or more is found anywhere in the text, on word
+  boundaries, its placeholders matching any text. Data of the test's rows is Vietnamese or
+  codes, so it cannot be mistaken for a sentence of English.
+- What was found and is not fixed yet is listed in ``KNOWN`` with its cause; the list is
+  strict (an entry no longer found fails), so it only shrinks.
 """
 
 from __future__ import annotations
@@ -58,8 +61,7 @@ WORD = re.compile(r"[A-Za-z]{3,}")
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
 _EXPORT = "export columns named in English in appointments/resources.py (export helper)"
-# What this test found and is not fixed yet, each with its cause. Strict: an entry no longer
-# found fails the test, so the list only shrinks.
+# What this test found and is not fixed yet (in other helpers' files), each with its cause.
 KNOWN = {
     "'%(n)s files' (MeetAssist)": "SeedLoad.unverified_files has no verbose_name (archive)",
     "'Consultant' (MeetAssist)": _EXPORT,
