@@ -63,7 +63,6 @@ ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 _EXPORT = "export columns named in English in appointments/resources.py (export helper)"
 # What this test found and is not fixed yet (in other helpers' files), each with its cause.
 KNOWN = {
-    "'%(n)s files' (MeetAssist)": "SeedLoad.unverified_files has no verbose_name (archive)",
     "'Consultant' (MeetAssist)": _EXPORT,
     "'Customer' (MeetAssist)": _EXPORT,
     "'Date' (MeetAssist)": _EXPORT,
