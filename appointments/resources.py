@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from functools import cache
 
+from django.db import models
 from import_export import fields, resources
 
 from .models import (
@@ -32,6 +33,15 @@ def _name(attribute: str, column: str) -> fields.Field:
 class MeetAssistResource(resources.ModelResource):
     #: Columns that show a related row, and the model whose view permission shows them.
     related_columns: dict[str, str] = {}
+
+    @classmethod
+    def widget_kwargs_for_field(cls, field_name, django_field):
+        """Numbers as digits: import-export would render them with Django's number_format,
+        so with USE_THOUSAND_SEPARATOR appointment 2574 would be "2,574" in a CSV file."""
+        kwargs = super().widget_kwargs_for_field(field_name, django_field)
+        if isinstance(django_field, models.IntegerField | models.FloatField | models.DecimalField):
+            kwargs.setdefault("coerce_to_string", False)
+        return kwargs
 
 
 @cache

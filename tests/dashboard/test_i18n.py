@@ -139,3 +139,12 @@ def test_numbers_have_thousands_separators_and_keys_do_not(boss, thousands, lang
     assert "14.040" not in changelist and "14,040" not in changelist
     header = re.search(r'<th scope="col" class="sortable column-appointment_id[^"]*">', changelist)
     assert header is not None  # still sortable, same column class
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_exported_csv_keeps_keys_as_digits(boss, thousands, language):
+    from tests.appointments.test_admin_export import csv_rows, export
+
+    boss.post("/i18n/setlang/", {"language": language})
+    rows = csv_rows(export(boss, {}, "csv"))
+    assert [row["appointment_id"] for row in rows] == ["14040"]
