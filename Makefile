@@ -42,7 +42,7 @@ lint: venv
 
 # Translations: refresh the catalogues from the code, then compile them (needs GNU gettext).
 messages: venv
-	$(PY) manage.py makemessages -l vi -l en --no-location --ignore=.venv --ignore=.venv-lambda \
+	$(PY) manage.py makemessages -l vi --no-location --ignore=.venv --ignore=.venv-lambda \
 		--ignore=dist --ignore=tests --ignore=benchmarks --ignore=test-output --ignore=var \
 		--ignore=staticfiles
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=.venv-lambda

@@ -43,6 +43,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
+from django.utils.translation import gettext as _
 
 from meetassist.phones import PHONE_FIELDS, phone_normalize
 
@@ -265,7 +266,7 @@ def _decode(field: models.Field, cell: str) -> Cell:
         return _decode_text(field, cell)
     if cell == "":
         if not field.null:
-            raise CellError("empty, but the column is required")
+            raise CellError(_("empty, but the column is required"))
         return Cell(None)
     text = cell.strip()
     if isinstance(field, models.BooleanField):
@@ -274,29 +275,29 @@ def _decode(field: models.Field, cell: str) -> Cell:
             return Cell(True)
         if lowered in _FALSE:
             return Cell(False)
-        raise CellError("not a boolean (true/false, 1/0)")
+        raise CellError(_("not a boolean (true/false, 1/0)"))
     if isinstance(field, models.DateTimeField):
         return _spreadsheet_form(spreadsheet.read_timestamp, text) or Cell(_parse_timestamp(text))
     if isinstance(field, models.DateField):
         return _spreadsheet_form(spreadsheet.read_date, text) or Cell(
-            _parsed(parse_date, text, "not a date (YYYY-MM-DD)")
+            _parsed(parse_date, text, _("not a date (YYYY-MM-DD)"))
         )
     if isinstance(field, models.TimeField):
         return _spreadsheet_form(spreadsheet.read_time, text) or Cell(
-            _parsed(parse_time, text, "not a time (HH:MM[:SS])")
+            _parsed(parse_time, text, _("not a time (HH:MM[:SS])"))
         )
     if isinstance(field, models.FloatField):
         try:
             return Cell(float(text))
         except ValueError:
-            raise CellError("not a number") from None
+            raise CellError(_("not a number")) from None
     if isinstance(field, models.IntegerField | models.AutoField) or (
         field.is_relation and isinstance(field.target_field, models.IntegerField)
     ):
         try:
             return Cell(int(text))
         except ValueError:
-            raise CellError("not a whole number") from None
+            raise CellError(_("not a whole number")) from None
     # A text key of another table is exact, as that table's key is (is_text: not stripped).
     return Cell(cell if field.is_relation else text)
 
@@ -318,9 +319,9 @@ def _decode_text(field: models.Field, cell: str) -> Cell:
         phone = phone_normalize(text)
         text, fixed, warning = phone.text, phone.changed, not phone.valid
     if text == "" and not field.blank:
-        raise CellError("empty, but the column is required")
+        raise CellError(_("empty, but the column is required"))
     if field.max_length and len(text) > field.max_length:
-        raise CellError(f"longer than {field.max_length} characters")
+        raise CellError(_("longer than %(count)d characters") % {"count": field.max_length})
     return Cell(text, fixed, warning)
 
 
@@ -351,7 +352,7 @@ def _parsed(parser, text: str, reason: str):
 
 
 def _parse_timestamp(text: str) -> dt.datetime:
-    value = _parsed(parse_datetime, text, "not a timestamp (YYYY-MM-DD HH:MM[:SS][+HH:MM])")
+    value = _parsed(parse_datetime, text, _("not a timestamp (YYYY-MM-DD HH:MM[:SS][+HH:MM])"))
     if timezone.is_naive(value):
         # The original stored TIMESTAMP without time zone: local time in TIME_ZONE.
         value = timezone.make_aware(value, timezone.get_default_timezone())

@@ -10,7 +10,7 @@ class DashboardConfig(AppConfig):
 
     def ready(self) -> None:
         from django.contrib import admin
-        from django.urls import reverse_lazy
 
-        # The admin header's "View site" link leads staff to the dashboard.
-        admin.site.site_url = reverse_lazy("dashboard:overview")
+        # No "View site" link (this site has no public pages): the admin's header and sidebar
+        # lead to the dashboard instead, for who may see it (templates/admin/).
+        admin.site.site_url = None

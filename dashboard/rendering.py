@@ -2,7 +2,8 @@
 
 The pages extend ``admin/base_site.html`` and receive ``admin.site.each_context``, so the
 header, user links, sidebar and theme are the admin's own; the dashboard's pages appear as
-one more section at the top of the admin's sidebar.
+one more section at the top of the admin's sidebar, on admin pages too (``sidebar_section``,
+used by ``templates/admin/nav_sidebar.html``).
 """
 
 from __future__ import annotations
@@ -61,16 +62,20 @@ def _sidebar_url(request: HttpRequest, item: dict[str, Any]) -> str:
     return f"{url}?" if not item["current"] and url in request.path else url
 
 
-def _sidebar_section(request: HttpRequest, items: list[dict[str, Any]]) -> dict[str, Any]:
-    """Our pages shaped like an app of the admin's sidebar (``admin/app_list.html``).
+def sidebar_section(request: HttpRequest) -> list[dict[str, Any]]:
+    """Our pages shaped like an app of the admin's sidebar (``admin/app_list.html``): a list of
+    that one app, empty for a user who may see no dashboard page.
 
     The admin marks an entry current when its URL is part of the path; "/dashboard/?" keeps
     the overview from being marked on every other dashboard page.
     """
-    return {
+    items = navigation(request)
+    if not items:
+        return []
+    section = {
         "name": _("Dashboard"),
         "app_label": "dashboard",
-        "app_url": reverse("dashboard:overview"),
+        "app_url": items[0]["url"],
         "has_module_perms": True,
         "models": [
             {
@@ -83,15 +88,12 @@ def _sidebar_section(request: HttpRequest, items: list[dict[str, Any]]) -> dict[
             for index, item in enumerate(items)
         ],
     }
+    return [section]
 
 
 def page_context(request: HttpRequest, **context: Any) -> dict[str, Any]:
-    nav = navigation(request)
     admin_context = admin.site.each_context(request)
-    admin_context["available_apps"] = [
-        _sidebar_section(request, nav),
-        *admin_context["available_apps"],
-    ]
+    nav = navigation(request)
     return {**admin_context, "dashboard_nav": nav, "data_labels": DATA_LABELS, **context}
 
 

@@ -1,4 +1,5 @@
-"""The project as an app: wires what belongs to no domain app (the session idle clock)."""
+"""The project as an app: wires what belongs to no domain app (the session idle clock, each
+user's interface language)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,8 @@ class MeetAssistConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
+        from .language import apply_at_login
         from .sessions import note_login
 
         user_logged_in.connect(note_login, dispatch_uid="meetassist.sessions.note_login")
+        user_logged_in.connect(apply_at_login, dispatch_uid="meetassist.language.apply_at_login")

@@ -89,10 +89,11 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "meetassist.sessions.SessionIdleMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Instead of Django's LocaleMiddleware: each user's stored language, never the browser's.
+    "meetassist.language.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -169,10 +170,18 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # --- Internationalisation -------------------------------------------------------------
 LANGUAGE_CODE = env.str("LANGUAGE_CODE", default="vi")
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# Searched first to last, before any app's own catalogue: our strings, then the Vietnamese
+# of the libraries that ship none (README, "Dashboard").
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale" / "libraries"]
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Ho_Chi_Minh")
 USE_I18N = True
 USE_TZ = True
+# Numbers in thousands (14.040 in Vietnamese, 14,040 in English). Django's Vietnamese formats
+# name the separator but no grouping, so the grouping is given here for every language.
+# Identifiers stay bare: form inputs are not localized, templates |unlocalize an ID, and the
+# admin's changelists show integer keys unformatted (appointments.admin.identifiers).
+USE_THOUSAND_SEPARATOR = True
+NUMBER_GROUPING = 3
 
 # --- Static files -----------------------------------------------------------------------
 # Behind API Gateway the app answers under the stage path (/dev/...). Django fixes

@@ -27,6 +27,7 @@ from ..visibility import hidden_models
 from .audit import log_action, log_export
 from .changelist import ProbingDatesChangeList
 from .export import ArchiveCSV, TypedXLSX, export_filename
+from .identifiers import IdentifierColumnsMixin
 from .paginator import EstimatedCountPaginator
 from .personal import PersonalDataMixin
 
@@ -72,7 +73,7 @@ def apply_each(ids: list[object], call: Callable[[object], object]) -> EachOutco
     return outcome
 
 
-class MeetAssistAdmin(PersonalDataMixin, ExportMixin, admin.ModelAdmin):
+class MeetAssistAdmin(IdentifierColumnsMixin, PersonalDataMixin, ExportMixin, admin.ModelAdmin):
     """Base for the domain's admins: built for tables with millions of rows.
 
     Export is django-import-export's changelist *Export* button (``ExportMixin``): its view

@@ -1,4 +1,5 @@
-"""Template helpers of the dashboard pages: dictionary lookup, admin links, percentages."""
+"""Template helpers of the dashboard pages (dictionary lookup, admin links, percentages) and
+of the admin's header and sidebar (the way to the dashboard)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,19 @@ from django import template
 from django.contrib.admin.utils import quote
 from django.urls import NoReverseMatch, reverse
 
+from dashboard.rendering import sidebar_section
+
 register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def dashboard_sidebar(context: template.Context) -> list[dict[str, Any]]:
+    """The dashboard as a section of the admin's sidebar; empty for who may see none of it."""
+    cached = context.render_context
+    if "dashboard_sidebar" not in cached:
+        request = context.get("request")
+        cached["dashboard_sidebar"] = sidebar_section(request) if request is not None else []
+    return cached["dashboard_sidebar"]
 
 
 @register.filter

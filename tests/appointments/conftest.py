@@ -10,6 +10,8 @@ from django.contrib.auth.models import Permission
 from django.http import HttpRequest
 from django.test import Client
 
+from tests.language import english
+
 PASSWORD = "correct-horse-battery-staple"
 
 
@@ -34,10 +36,10 @@ def login(settings) -> Callable[..., Client]:
             user.user_permissions.add(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
-        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        client = Client()
         # django-axes checks every login against its request (a bare one stands in here).
         assert client.login(request=HttpRequest(), username=user.username, password=PASSWORD)
-        return client
+        return english(client)
 
     return _login
 

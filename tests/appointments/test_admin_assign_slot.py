@@ -114,7 +114,7 @@ def test_a_service_refusal_is_a_message_not_a_server_error(superuser_client, boo
 
 def test_the_page_needs_the_csrf_token(login, booked):
     appointment, _held, free, _taken = booked
-    client = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+    client = Client(enforce_csrf_checks=True)
     client.cookies = login(superuser=True).cookies
     assert client.post(page_url(appointment), {"slot": free.pk}).status_code == 403
     free.refresh_from_db()

@@ -26,6 +26,7 @@ from archive.upload import upload_confirm, upload_preview, upload_receive
 from meetassist.exceptions import DomainError
 from tests.appointments.test_admin_export import export
 from tests.archive.archive_files import snapshot
+from tests.language import english
 
 pytestmark = pytest.mark.django_db
 
@@ -292,7 +293,7 @@ def test_the_export_uploads_back_through_the_admin_pages(superuser_client, shop)
     upload_url = reverse("admin:archive_upload")
 
     posted = superuser_client.post(upload_url, {"files": [SimpleUploadedFile(name, content)]})
-    page = superuser_client.get(posted["Location"], headers={"accept-language": "en"})
+    page = english(superuser_client).get(posted["Location"])
     confirmed = superuser_client.post(posted["Location"].split("?")[0], {"date": ""})
 
     pending = m.Appointment.objects.filter(status="pending").count()

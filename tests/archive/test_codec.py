@@ -7,6 +7,7 @@ import re
 import zoneinfo
 
 import pytest
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -119,9 +120,9 @@ def test_timestamp_without_offset_is_local_time(settings):
 def test_empty_cell_is_empty_text_or_null():
     assert codec.decode(field["notes"], "").value == ""
     assert codec.decode(field["birth"], "").value is None
-    with pytest.raises(codec.CellError, match="required"):
+    with translation.override("en"), pytest.raises(codec.CellError, match="required"):
         codec.decode(field["join"], "")
-    with pytest.raises(codec.CellError, match="required"):
+    with translation.override("en"), pytest.raises(codec.CellError, match="required"):
         codec.decode(field["name"], "")
 
 
@@ -159,8 +160,15 @@ def test_phone_cells_are_repaired_or_kept_with_a_warning(cell, expected, fixed, 
     ],
 )
 def test_bad_cells_say_why(fld, cell, reason):
-    with pytest.raises(codec.CellError, match=reason):
+    with translation.override("en"), pytest.raises(codec.CellError, match=reason):
         codec.decode(field[fld], cell)
+
+
+def test_bad_cells_say_why_in_vietnamese():
+    with translation.override("vi"), pytest.raises(codec.CellError, match="không phải ngày"):
+        codec.decode(field["birth"], "2025-13-01")
+    with translation.override("vi"), pytest.raises(codec.CellError, match="cột này bắt buộc"):
+        codec.decode(field["name"], "")
 
 
 def test_registry_matches_original_headers_case_insensitively():

@@ -20,12 +20,12 @@ from archive.models import StaffUpload
 from archive.storage import archive_storage
 from archive.upload import upload_load, upload_receive
 from tests.archive.archive_files import csv_text, export_archive, new_database_id, snapshot
+from tests.language import english
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/archive/seedload/upload/"
 HISTORY_URL = "/admin/archive/staffupload/"
-ENGLISH = {"accept-language": "en"}
 CUSTOMERS = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
 needs_exporter = pytest.mark.skipif(
     importlib.util.find_spec("archive.services") is None,
@@ -115,7 +115,8 @@ def test_an_upload_is_kept_as_received_and_previewed_before_anything_is_written(
 def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, shop):
     rows = [["c1", "An", "", "sai"], ["c2", "", "", "0"], ["c3", "Chi", "", "0", "thừa"]]
     response = _post(admin_client, ("customer.csv", csv_text(CUSTOMERS, rows).encode()))
-    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    english(admin_client)
+    page = admin_client.get(response["Location"]).content.decode()
     assert "3 errors — nothing can be loaded" in page
     for line, column in [("2", "4 (IsDisabled)"), ("3", "2 (FullName)"), ("4", "")]:
         assert f"<td>customer.csv</td><td>{line}</td><td>{column}</td>" in page
@@ -123,7 +124,8 @@ def test_the_preview_lists_every_error_with_file_line_and_column(admin_client, s
 
 
 def test_a_file_named_after_no_table_is_refused_and_nothing_kept(admin_client, s3_bucket):
-    response = _post(admin_client, ("khach_hang.csv", b"CustomerID\r\nc1\r\n"), headers=ENGLISH)
+    english(admin_client)
+    response = _post(admin_client, ("khach_hang.csv", b"CustomerID\r\nc1\r\n"))
     assert response.status_code == 200
     assert "a file for an unknown table" in response.content.decode()
     assert archive_storage().listdir("uploads") == ([], [])
@@ -131,7 +133,8 @@ def test_a_file_named_after_no_table_is_refused_and_nothing_kept(admin_client, s
 
 def test_a_file_over_the_size_limit_is_refused(admin_client, s3_bucket, settings):
     settings.ARCHIVE_UPLOAD_MAX_BYTES = 64
-    response = _post(admin_client, ("customer.csv", _customers_csv()), headers=ENGLISH)
+    english(admin_client)
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
     assert "larger than the limit" in response.content.decode()
     assert archive_storage().listdir("uploads") == ([], [])
 
@@ -265,8 +268,9 @@ def test_uploaded_phone_numbers_are_stored_in_one_form_and_the_preview_warns(adm
         ["c5", "Em", "không có", "0"],
     ]
     content = csv_text(CUSTOMERS, rows).encode("utf-8-sig")
-    response = _post(admin_client, ("customer.csv", content), headers=ENGLISH)
-    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    english(admin_client)
+    response = _post(admin_client, ("customer.csv", content))
+    page = admin_client.get(response["Location"]).content.decode()
     # c1, c2 unchanged once their numbers are in the stored form; three values repaired.
     assert (
         "<tr><td>customer</td><td>2</td><td>0</td><td>2</td><td>0</td><td>3</td><td></td></tr>"
@@ -291,11 +295,12 @@ def test_the_task_page_without_a_result_backend_says_so_instead_of_failing(admin
     """The default set-up keeps no task results: the page explains, the JSON is a 404."""
     url = reverse("admin:archive_upload_task", args=["0b5e7a1c-no-such-task"])
 
-    page = admin_client.get(url, headers=ENGLISH)
-    data = admin_client.get(url, {"format": "json"}, headers=ENGLISH)
+    english(admin_client)
+    page = admin_client.get(url)
+    data = admin_client.get(url, {"format": "json"})
 
     assert page.status_code == 302 and page["Location"] == UPLOAD_URL
-    followed = admin_client.get(UPLOAD_URL, headers=ENGLISH).content.decode()
+    followed = admin_client.get(UPLOAD_URL).content.decode()
     assert "keeps no task results (CELERY_BROKER_URL is not set)" in followed
     assert data.status_code == 404
     assert data.json()["state"] == "UNKNOWN"
@@ -307,12 +312,13 @@ def test_staff_who_may_upload_but_not_view_the_loads_land_on_their_upload_histor
     uploader = User.objects.create_user("taile", password="x", is_staff=True)
     uploader.user_permissions.add(Permission.objects.get(codename="add_seedload"))
     client.force_login(uploader)
-    response = _post(client, ("customer.csv", _customers_csv()), headers=ENGLISH)
+    english(client)
+    response = _post(client, ("customer.csv", _customers_csv()))
 
-    confirm = client.post(response["Location"], {"confirm": "1"}, headers=ENGLISH)
+    confirm = client.post(response["Location"], {"confirm": "1"})
 
     assert confirm.status_code == 302 and confirm["Location"] == HISTORY_URL
-    landing = client.get(confirm["Location"], headers=ENGLISH)
+    landing = client.get(confirm["Location"])
     assert landing.status_code == 200
     page = landing.content.decode()
     assert "Upload loaded." in page
@@ -339,7 +345,8 @@ def test_confirming_lands_on_the_history_showing_the_upload_just_made(admin_clie
     confirm = admin_client.post(response["Location"], {"confirm": "1"})
 
     assert confirm["Location"] == HISTORY_URL
-    page = admin_client.get(HISTORY_URL, headers=ENGLISH).content.decode()
+    english(admin_client)
+    page = admin_client.get(HISTORY_URL).content.decode()
     assert "customer.csv" in page
     assert "customer: 1 new, 1 changed, 1 unchanged" in page
     record = StaffUpload.objects.get(upload_id=_upload_id(response))
@@ -418,13 +425,14 @@ def test_a_cancelled_upload_s_files_are_removed_and_it_cannot_be_loaded(admin_cl
     upload = _upload_id(response)
     assert archive_storage().listdir(f"uploads/{upload}")[1] == ["customer.csv"]
 
-    cancel = admin_client.post(response["Location"], {"cancel": "1"}, headers=ENGLISH)
+    english(admin_client)
+    cancel = admin_client.post(response["Location"], {"cancel": "1"})
 
     assert cancel["Location"] == HISTORY_URL
     assert archive_storage().listdir("uploads") == ([], [])
     record = StaffUpload.objects.get(upload_id=upload)
     assert record.status == StaffUpload.Status.CANCELLED and record.samples == {}
-    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
+    page = admin_client.get(response["Location"]).content.decode()
     assert "Load into the database" not in page and "Cancelled" in page
     admin_client.post(response["Location"], {"confirm": "1"})
     assert m.Customer.objects.get(pk="c1").full_name == "An"
@@ -439,7 +447,8 @@ def test_the_preview_shows_sample_rows_as_the_viewer_may_see_them(admin_client, 
     uploader = _uploader("taile")
     client.force_login(uploader)
     response = _post(client, ("customer.csv", _customers_csv()))
-    page = client.get(response["Location"], headers=ENGLISH).content.decode()
+    english(client)
+    page = client.get(response["Location"]).content.decode()
     sample = page[page.index('id="sample-customer"') :]
     assert "only its keys are shown" in sample
     assert "<td>c1</td>" in sample and "<td>c3</td>" in sample
@@ -462,8 +471,9 @@ def test_upload_times_are_shown_in_local_time_not_utc(admin_client, shop):
         utc = date_format(record.received_at.astimezone(dt.UTC), "DATETIME_FORMAT")
     assert local != utc
 
-    page = admin_client.get(response["Location"], headers=ENGLISH).content.decode()
-    history = admin_client.get(HISTORY_URL, headers=ENGLISH).content.decode()
+    english(admin_client)
+    page = admin_client.get(response["Location"]).content.decode()
+    history = admin_client.get(HISTORY_URL).content.decode()
 
     assert local in page and local in history
     assert utc not in page and utc not in history

@@ -15,16 +15,17 @@ from django.utils import translation
 from archive.models import StaffUpload
 from archive.storage import archive_storage
 from tests.archive.zips import bomb, deflated, zip_of
+from tests.language import english
 
 pytestmark = pytest.mark.django_db
 
 UPLOAD_URL = "/admin/archive/seedload/upload/"
-ENGLISH = {"accept-language": "en"}
 CUSTOMERS = b"CustomerID,FullName\r\n" + b"".join(b"c%d,An\r\n" % i for i in range(2000))
 
 
 def _post(client, name: str, content: bytes):
-    return client.post(UPLOAD_URL, {"files": [SimpleUploadedFile(name, content)]}, headers=ENGLISH)
+    english(client)
+    return client.post(UPLOAD_URL, {"files": [SimpleUploadedFile(name, content)]})
 
 
 def _nothing_kept() -> bool:
@@ -80,7 +81,8 @@ def test_the_member_limit_counts_every_entry_not_only_csv_files(admin_client, s3
 def _preview_page(client, content: bytes) -> str:
     response = _post(client, "bundle.zip", content)
     assert response.status_code == 302, response.content.decode()[-2000:]
-    page = client.get(response["Location"], headers=ENGLISH)
+    english(client)
+    page = client.get(response["Location"])
     assert page.status_code == 200
     return page.content.decode()
 

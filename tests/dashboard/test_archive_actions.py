@@ -12,6 +12,7 @@ from django.contrib.messages import get_messages
 
 from dashboard import archive_actions
 from meetassist.exceptions import DomainError
+from tests.language import english
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +75,7 @@ def test_bad_button_input_is_a_400(client_for, url, data):
 
 @needs_tasks
 def test_run_now_runs_the_archive_and_logs_who_asked(runner, schedule):
-    response = runner.post("/dashboard/archive/run/", headers={"accept-language": "en"})
+    response = english(runner).post("/dashboard/archive/run/")
     assert response.status_code == 302
     [(level, _text)] = messages_of(response)
     assert level == "success"
@@ -134,7 +135,7 @@ def test_run_now_by_who_may_not_see_the_archive_page_lands_on_the_admin_index(
 ):
     client = client_for(perms=["dashboard.run_archive"])
 
-    response = client.post("/dashboard/archive/run/", headers={"accept-language": "en"})
+    response = english(client).post("/dashboard/archive/run/")
 
     assert response.status_code == 302 and response["Location"] == "/admin/"
     [(level, _text)] = messages_of(response)

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from archive.models import ArchiveVerification
+from tests.language import english
 
 pytestmark = pytest.mark.django_db
 
@@ -42,7 +43,7 @@ def verified():
 def test_the_page_shows_when_and_what_the_last_verification_found(
     client_for, archive_dir, verified
 ):
-    page = client_for(perms=VIEWER).get("/dashboard/archive/", headers={"accept-language": "en"})
+    page = english(client_for(perms=VIEWER)).get("/dashboard/archive/")
     html = page.content.decode()
     assert page.status_code == 200
     assert 'data-stat="verification-result">2 problems</span>' in html
@@ -52,12 +53,11 @@ def test_the_page_shows_when_and_what_the_last_verification_found(
 
 
 def test_the_page_says_when_it_never_ran_and_when_all_matched(client_for, archive_dir):
-    client = client_for(perms=VIEWER)
-    english = {"accept-language": "en"}
-    html = client.get("/dashboard/archive/", headers=english).content.decode()
+    client = english(client_for(perms=VIEWER))
+    html = client.get("/dashboard/archive/").content.decode()
     assert 'data-stat="verification-result">never run</span>' in html
     ArchiveVerification.objects.create(started_at=WHEN, finished_at=WHEN, result="ok")
-    html = client.get("/dashboard/archive/", headers=english).content.decode()
+    html = client.get("/dashboard/archive/").content.decode()
     assert 'data-stat="verification-result">all match</span>' in html
     assert 'data-list="verification-problems"' not in html
 

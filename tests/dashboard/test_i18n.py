@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import gettext
-import json
+import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
+
+from appointments.models import Customer
+from tests import factories
+from tests.catalogues import po_entries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,34 +48,6 @@ def test_json_errors_speak_the_users_language(client_for):
     assert client.get("/api/stats/overview").json()["error"].startswith("Your account")
 
 
-def _entries(po: str) -> list[dict[str, object]]:
-    """Every live entry of a .po file: context, msgid, plural, msgstrs and flags (lines joined)."""
-
-    def field(block: str, name: str) -> str | None:
-        match = re.search(rf"^{re.escape(name)} ((?:\".*\"\n?)+)", block, flags=re.M)
-        if match is None:
-            return None
-        return "".join(json.loads(part) for part in re.findall(r'".*"', match.group(1)))
-
-    entries = []
-    for block in po.split("\n\n")[1:]:
-        msgid = field(block, "msgid")
-        if msgid is None:
-            continue
-        flags = re.findall(r"^#, (.*)$", block, flags=re.M)
-        strs = [field(block, "msgstr")] + [field(block, f"msgstr[{n}]") for n in range(6)]
-        entries.append(
-            {
-                "context": field(block, "msgctxt"),
-                "msgid": msgid,
-                "plural": field(block, "msgid_plural"),
-                "msgstrs": [text for text in strs if text is not None],
-                "fuzzy": any("fuzzy" in line.split(", ") for line in flags),
-            }
-        )
-    return entries
-
-
 def _compiled(catalogue: gettext.GNUTranslations, entry: dict[str, object]) -> str:
     """What the compiled catalogue answers for an entry (singular form)."""
     msgid, plural, context = entry["msgid"], entry["plural"], entry["context"]
@@ -82,26 +60,91 @@ def _compiled(catalogue: gettext.GNUTranslations, entry: dict[str, object]) -> s
     return catalogue.gettext(msgid)
 
 
-def test_every_string_is_translated_to_vietnamese_in_the_compiled_catalogue():
-    po = (LOCALE / "vi" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
-    with (LOCALE / "vi" / "LC_MESSAGES" / "django.mo").open("rb") as handle:
+CATALOGUES = [LOCALE / "vi", LOCALE / "libraries" / "vi"]
+
+
+def test_our_catalogues_are_searched_first():
+    assert [Path(path) for path in settings.LOCALE_PATHS] == [LOCALE, LOCALE / "libraries"]
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=["ours", "libraries"])
+def test_every_string_is_translated_to_vietnamese_in_the_compiled_catalogue(folder):
+    with (folder / "LC_MESSAGES" / "django.mo").open("rb") as handle:
         catalogue = gettext.GNUTranslations(handle)
-    entries = _entries(po)
-    assert len(entries) > 400
+    entries = po_entries(folder / "LC_MESSAGES" / "django.po")
+    assert len(entries) > 200
     assert [e["msgid"] for e in entries if e["fuzzy"]] == []
     assert [e["msgid"] for e in entries if not e["msgstrs"] or "" in e["msgstrs"]] == []
     assert [e["msgid"] for e in entries if _compiled(catalogue, e) == e["msgid"]] == []
-    assert (LOCALE / "en" / "LC_MESSAGES" / "django.mo").exists()
 
 
-def test_translations_keep_every_placeholder():
-    po = (LOCALE / "vi" / "LC_MESSAGES" / "django.po").read_text(encoding="utf-8")
+def test_msgfmt_counts_no_untranslated_or_fuzzy_entry_in_any_of_our_catalogues():
+    """What ``compilemessages`` reports, from gettext's own tool (``msgfmt --statistics``).
+
+    English is the source language: its strings are the msgids, so it has no catalogue (an
+    empty one would count every entry untranslated).
+    """
+    catalogues = sorted(LOCALE.rglob("LC_MESSAGES/*.po"))
+    assert catalogues == [folder / "LC_MESSAGES" / "django.po" for folder in sorted(CATALOGUES)]
+    for path in catalogues:
+        run = subprocess.run(
+            ["msgfmt", "--check", "--statistics", "-o", os.devnull, str(path)],
+            capture_output=True,
+            text=True,
+            env={**os.environ, "LC_ALL": "C"},
+            check=True,
+        )
+        report = run.stderr.strip()
+        assert re.fullmatch(r"\d+ translated messages\.", report), f"{path}: {report}"
+        assert int(report.split()[0]) == len(po_entries(path))
+
+
+@pytest.mark.parametrize("folder", CATALOGUES, ids=["ours", "libraries"])
+def test_translations_keep_every_placeholder(folder):
     placeholder = re.compile(r"%\([a-z_]+\)[-+ #0]*[0-9]*(?:\.[0-9]+)?[sdfr]|%[sd]|\{[a-z_]*\}")
     broken = [
         e["msgid"]
-        for e in _entries(po)
+        for e in po_entries(folder / "LC_MESSAGES" / "django.po")
         for text in e["msgstrs"]
         if sorted(placeholder.findall(text))
         != sorted(placeholder.findall(e["plural"] or e["msgid"]))
     ]
     assert broken == []
+
+
+@pytest.fixture
+def thousands(db):
+    """1,002 customers (a number with a thousands separator), one of them with appointment
+    14040 today."""
+    Customer.objects.bulk_create(factories.CustomerFactory.build_batch(1001))
+    return factories.AppointmentFactory(appointment_id=14040, date=timezone.localdate())
+
+
+@pytest.mark.parametrize(("language", "total"), [("vi", "1.002"), ("en", "1,002")])
+def test_numbers_have_thousands_separators_and_keys_do_not(boss, thousands, language, total):
+    boss.post("/i18n/setlang/", {"language": language})
+
+    customers = boss.get("/dashboard/customers/").content.decode()
+    assert f'data-stat="customers-total">{total}</span>' in customers
+
+    day = boss.get("/dashboard/appointments/").content.decode()
+    assert 'data-appointment="14040"' in day and "#14040<" in day
+    assert "14.040" not in day and "14,040" not in day
+
+    changelist = boss.get("/admin/appointments/appointment/").content.decode()
+    cell = re.search(r'<th class="field-appointment_id">(.*?)</th>', changelist).group(1)
+    assert re.fullmatch(
+        r'<a href="/admin/appointments/appointment/14040/change/[^"]*">14040</a>', cell
+    )
+    assert "14.040" not in changelist and "14,040" not in changelist
+    header = re.search(r'<th scope="col" class="sortable column-appointment_id[^"]*">', changelist)
+    assert header is not None  # still sortable, same column class
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_an_exported_csv_keeps_keys_as_digits(boss, thousands, language):
+    from tests.appointments.test_admin_export import csv_rows, export
+
+    boss.post("/i18n/setlang/", {"language": language})
+    rows = csv_rows(export(boss, {}, "csv"))
+    assert [row["appointment_id"] for row in rows] == ["14040"]

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from django.test import Client, RequestFactory
 
 from meetassist.client_ip import client_ip
+from tests.language import english
 
 pytestmark = pytest.mark.django_db
 
@@ -29,7 +30,7 @@ def staff(settings):
 
 def attempt(password: str, address: str = "198.51.100.7", username: str = "lan"):
     """One login through the admin's form, from ``address`` as API Gateway reports it."""
-    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client = english(Client())
     return client.post(
         LOGIN,
         {"username": username, "password": password, "next": "/admin/"},
@@ -107,9 +108,9 @@ def test_superusers_see_lockouts_in_the_admin_and_other_staff_do_not(staff):
     for _n in range(5):
         attempt("wrong", address="192.0.2.99")
     boss = User.objects.create_superuser("boss", password=PASSWORD)
-    admin = Client(HTTP_ACCEPT_LANGUAGE="en")
+    admin = Client()
     admin.force_login(boss)
-    clerk = Client(HTTP_ACCEPT_LANGUAGE="en")
+    clerk = Client()
     clerk.force_login(staff)
 
     page = admin.get("/admin/axes/accessattempt/").content.decode()

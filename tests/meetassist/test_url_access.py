@@ -193,12 +193,12 @@ def concrete(route: str, name: str, objects: dict[str, str]) -> str:
         r"<str:task_id>": "0b5e7a1c-some-task",
         r"<str:upload_id>": "20250101T000000Z",
         r"<str:name>": "appointments_appointment",
-        r"^(?P<app_label>auth|django_celery_beat|axes|appointments|archive)/$": "appointments/",
         r"(?P<url>.*)$": "no-such-page/",
     }
     if name == "admin:view_on_site":
         values[r"<path:object_id>"] = objects["appointments.appointment"]
-    path = route
+    # The admin lists its apps in the order their models were registered.
+    path = re.sub(r"\^\(\?P<app_label>[a-z_|]+\)/\$", "appointments/", route)
     for part, value in values.items():
         path = path.replace(part, value)
     assert "<" not in path and "(?P" not in path, f"{name}: no value for a part of {route}"
