@@ -123,15 +123,6 @@ class MeetAssistResource(resources.ModelResource):
         dataset.title = sheet_name(self._meta.model)
         return dataset
 
-    @classmethod
-    def widget_kwargs_for_field(cls, field_name, django_field):
-        """Numbers as digits: import-export would render them with Django's number_format,
-        so with USE_THOUSAND_SEPARATOR appointment 2574 would be "2,574" in a CSV file."""
-        kwargs = super().widget_kwargs_for_field(field_name, django_field)
-        if isinstance(django_field, models.IntegerField | models.FloatField | models.DecimalField):
-            kwargs.setdefault("coerce_to_string", False)
-        return kwargs
-
 
 @cache
 def _without(resource: type[MeetAssistResource], columns: frozenset[str]):
