@@ -17,6 +17,7 @@ from django.db import DatabaseError, connection, models
 from django.utils.translation import gettext as _
 
 from .cells import db_value
+from .collision import identity_field, kept_over
 from .errors import MAX_ERRORS, LoadError, RowError
 from .loading import TableCounts, database_error, reset_sequences
 from .reader import CsvFile
@@ -52,7 +53,7 @@ class BatchLoader:
                     problems += _file_problems(spec, csv_file, rows, lines, seen)
                     if problems:
                         continue  # read on for more problems; nothing more is written
-                    self._batch(spec, csv_file, rows, counts)
+                    problems += self._batch(spec, csv_file, rows, lines, counts)
                 if problems:
                     raise LoadError(problems[:MAX_ERRORS], truncated=len(problems) > MAX_ERRORS)
                 connection.check_constraints(table_names=[spec.model._meta.db_table])
@@ -67,8 +68,14 @@ class BatchLoader:
         reset_sequences(self.inserted_into)
 
     def _batch(
-        self, spec: TableSpec, csv_file: CsvFile, rows: list[list[str]], counts: TableCounts
-    ) -> None:
+        self,
+        spec: TableSpec,
+        csv_file: CsvFile,
+        rows: list[list[str]],
+        lines: list[int | None],
+        counts: TableCounts,
+    ) -> list[RowError]:
+        """Write one batch; or, if a row held must not be kept, write nothing: its errors."""
         model = spec.model
         keys = spec.key_columns
         given = [
@@ -76,6 +83,10 @@ class BatchLoader:
             for row in rows
         ]
         existing = _existing(model, keys, given)
+        if not self.overwrite:
+            problems = _kept_over(spec, csv_file, rows, given, lines, existing)
+            if problems:
+                return problems
         new, changed = [], []
         for values in given:
             current = existing.get(tuple(values[k] for k in keys))
@@ -96,6 +107,34 @@ class BatchLoader:
             )
         counts.inserted += len(new)
         counts.updated += len(changed)
+        return []
+
+
+def _kept_over(
+    spec: TableSpec,
+    csv_file: CsvFile,
+    rows: list[list[str]],
+    given: list[dict],
+    lines: list[int | None],
+    existing: dict[tuple, models.Model],
+) -> list[RowError]:
+    """Rows the table holds under a row's key that are other rows (collision.kept_over)."""
+    identity = identity_field(spec)
+    if identity is None or identity.attname not in csv_file.columns or not existing:
+        return []
+    at = csv_file.columns.index(identity.attname)
+    header = csv_file.headers[at] if at < len(csv_file.headers) else None
+    problems = []
+    for row, values, line in zip(rows, given, lines, strict=True):
+        key = tuple(values[k] for k in spec.key_columns)
+        current = existing.get(key)
+        if current is None:
+            continue
+        ours, archived = getattr(current, identity.attname), values[identity.attname]
+        reason = kept_over(spec, str(key[0]), ours, archived)
+        if reason is not None:
+            problems.append(RowError(csv_file.name, line, at + 1, header, row[at], reason))
+    return problems
 
 
 def _existing(

@@ -16,6 +16,7 @@ from django.db import connection, models
 from django.db.models.sql import Query
 from django.utils.translation import gettext as _
 
+from .collision import identity_field, kept_over
 from .errors import MAX_ERRORS, RowError
 from .pg_merge import columns_sql, q
 from .reader import CsvFile
@@ -51,9 +52,16 @@ class StagedFiles:
 
 
 def staged_problems(
-    spec: TableSpec, tmp: str, staged: StagedFiles, limit: int = MAX_ERRORS
+    spec: TableSpec,
+    tmp: str,
+    staged: StagedFiles,
+    table: str,
+    *,
+    keeps: bool,
+    limit: int = MAX_ERRORS,
 ) -> list[RowError]:
-    """Keys and unique values twice among the staged rows, and unknown parents."""
+    """Keys and unique values twice among the staged rows, unknown parents, and (when the
+    table's rows are kept) rows this database created under a staged row's key."""
     errors: list[RowError] = []
     columns = set(staged.files[0].columns) if staged.files else set()
     uniques = [(spec.key_columns, None, _("this key appears more than once"))]
@@ -70,6 +78,32 @@ def staged_problems(
         for field in spec.fields:
             if field.is_relation and field.attname in columns and len(errors) < limit:
                 errors += _orphans(cursor, tmp, staged, field, limit - len(errors))
+        identity = identity_field(spec)
+        if keeps and identity is not None and identity.attname in columns:
+            errors += _kept_over(cursor, spec, tmp, table, staged, identity, limit - len(errors))
+    return errors[:limit]
+
+
+def _kept_over(cursor, spec, tmp, table, staged, identity, limit: int) -> list[RowError]:
+    """Staged rows whose key the table holds for another row (collision.kept_over): the
+    rows differing at all come from the database, the precision-aware compare decides."""
+    (key,) = spec.key_columns
+    moment = q(identity.attname)
+    cursor.execute(
+        f"SELECT s.{ROW}, s.{q(key)}, d.{moment}, s.{moment} FROM {tmp} s "
+        f"JOIN {table} d ON d.{q(key)} = s.{q(key)} WHERE d.{moment} <> s.{moment} "
+        f"ORDER BY s.{ROW}"
+    )
+    errors = []
+    column_at = staged.files[0].columns.index(identity.attname) + 1
+    while len(errors) < limit and (found := cursor.fetchmany(1000)):
+        for row, value, ours, archived in found:
+            reason = kept_over(spec, str(value), ours, archived)
+            if reason is None:
+                continue
+            name, line = staged.place(row)
+            header = _header(staged, name, column_at)
+            errors.append(RowError(name, line, column_at, header, str(archived), reason))
     return errors[:limit]
 
 

@@ -86,7 +86,7 @@ class PgLoader:
                 if not looked and csv_file.row_filter is None:
                     known, looked = known_keys(table, spec), True
                 if known is not None:
-                    csv_file.skip_known(known)
+                    csv_file.skip_known(known, known.kept_over)
                 if not staged:
                     _create_staging(tmp, table, spec)
                     starts = []
@@ -97,7 +97,9 @@ class PgLoader:
             counts.add_file(csv_file)
             csv_file.close()
         if staged:
-            problems = staged_problems(spec, tmp, StagedFiles(starts, staged))
+            # Rows held were skipped (and checked) while reading, if every file could be.
+            keeps = not self.overwrite and not all(c.skips_known for c in staged)
+            problems = staged_problems(spec, tmp, StagedFiles(starts, staged), table, keeps=keeps)
             if problems:
                 raise LoadError(problems)
         try:

@@ -12,6 +12,7 @@ whole files about the size of the table writes it anew instead (``begin_rewrite`
 from __future__ import annotations
 
 import bisect
+import datetime as dt
 import sys
 from array import array
 from collections.abc import Callable
@@ -20,9 +21,11 @@ from dataclasses import dataclass
 import psycopg
 from django.conf import settings
 from django.db import connection, models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import changes
+from .collision import created, identity_field, kept_over
 from .errors import LoadError, RowError
 from .reader import HELD_AGAIN
 from .tables import TableSpec
@@ -278,11 +281,13 @@ def restore_indexes(cursor, spec: TableSpec, set_aside: SetAside) -> None:
     changes.resume_recording(spec, [item[1] for item in set_aside if item[0] == "trigger"])
 
 
-def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool | int] | None:
-    """For a table keyed by one integer: whether it holds a key cell's value.
+def known_keys(table: str, spec: TableSpec) -> KnownKeys | None:
+    """For a table keyed by one integer: the keys it holds, to skip while reading.
 
     The keys come sorted in one value, eight bytes each: a re-seed then skips the rows
-    the table already holds while reading, instead of shipping them to PostgreSQL.
+    the table already holds while reading, instead of shipping them to PostgreSQL. Where
+    a sequence hands out keys, each key's creation moment comes along (microseconds since
+    1970, eight bytes more): a row kept must be the archived row (``KnownKeys.kept_over``).
     """
     if len(spec.key_columns) != 1:
         return None
@@ -295,33 +300,100 @@ def known_keys(table: str, spec: TableSpec) -> Callable[[str], bool | int] | Non
         cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [table])
         if cursor.fetchone()[0] > KNOWN_KEYS_MAX:
             return None
+    identity = identity_field(spec)
+    moment = "NULL::bigint"
+    if identity is not None:
+        micros = f"(extract(epoch FROM {q(identity.column)}) * 1000000)::bigint"
+        moment = f"COALESCE({micros}, {_UNKNOWN})"
     # Every key as 8 big-endian bytes, in order, in slices of 2**18 keys streamed one by
     # one (no row-by-row transfer, no 8 MB value at once); a plain psycopg cursor returns
     # them in binary, not as hex text.
     query = (
-        f"SELECT string_agg(int8send(k), ''::bytea ORDER BY k) FROM "
-        f"(SELECT {key}::bigint AS k FROM {table}) s GROUP BY k >> 18 ORDER BY k >> 18"
+        f"SELECT string_agg(int8send(k), ''::bytea ORDER BY k), "
+        f"string_agg(int8send(m), ''::bytea ORDER BY k) FROM "
+        f"(SELECT {key}::bigint AS k, {moment} AS m FROM {table}) s "
+        "GROUP BY k >> 18 ORDER BY k >> 18"
     )
-    keys = array("q")
+    keys, moments = array("q"), array("q") if identity is not None else None
     with psycopg.Cursor(connection.connection) as raw:
-        for (packed,) in raw.stream(query, binary=True):
+        for packed, created in raw.stream(query, binary=True):
             keys.frombytes(packed)
+            if moments is not None:
+                moments.frombytes(created)
     if sys.byteorder == "little":
         keys.byteswap()
-    size = len(keys)
-    asked = bytearray(size)  # a key held and met before in this run's files: twice
+        if moments is not None:
+            moments.byteswap()
+    return KnownKeys(spec, keys, identity, moments)
 
-    def holds(cell: str) -> bool | int:
+
+_UNKNOWN = -(1 << 63)  # a row without a creation moment: comparable with none
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+_MOMENTS_CACHED = 1 << 16
+
+
+class KnownKeys:
+    """Whether the table holds a key cell's value; called for each row read."""
+
+    def __init__(
+        self,
+        spec: TableSpec,
+        keys: array,
+        identity: models.Field | None,
+        moments: array | None,
+    ) -> None:
+        self.spec, self._keys, self._size = spec, keys, len(keys)
+        self._asked = bytearray(self._size)  # a key held and met before in the files: twice
+        self._identity, self._moments = identity, moments
+        self._at = 0  # where the last key found held is
+        self._read: dict[str, int] = {}  # creation cells read, as microseconds
+
+    def __call__(self, cell: str) -> bool | int:
         try:
             value = int(cell)
         except ValueError:
             return False  # not a key: the row is read, and its error reported
+        keys = self._keys
         at = bisect.bisect_left(keys, value)
-        if at < size and keys[at] == value:
-            if asked[at]:
+        if at < self._size and keys[at] == value:
+            self._at = at
+            if self._asked[at]:
                 return HELD_AGAIN
-            asked[at] = 1
+            self._asked[at] = 1
             return True
         return False
 
-    return holds
+    @property
+    def kept_over(self) -> Callable[[str, str], str | None] | None:
+        """For ``CsvFile.skip_known``: whether the row held under the key last found may
+        be kept, given the file's creation cell (collision.kept_over); None if no check."""
+        return None if self._moments is None else self._check
+
+    def _check(self, key: str, cell: str) -> str | None:
+        ours = self._moments[self._at]
+        archived = self._read.get(cell)
+        if archived is None:
+            moment = _read_moment(self._identity, cell)
+            archived = _UNKNOWN if moment is None else (moment - _EPOCH) // _MICROSECOND
+            if len(self._read) < _MOMENTS_CACHED:
+                self._read[cell] = archived
+        if archived == ours or _UNKNOWN in (archived, ours):
+            return None
+        return kept_over(self.spec, key, _moment(ours), _moment(archived))
+
+
+def _read_moment(field: models.Field, cell: str) -> dt.datetime | None:
+    """A creation cell's moment: ISO text at C speed, any other form through the codec."""
+    try:
+        moment = dt.datetime.fromisoformat(cell)
+    except ValueError:
+        return created(field, cell)
+    if moment.tzinfo is None:
+        # The original stored TIMESTAMP without time zone: local time (as the codec reads).
+        moment = timezone.make_aware(moment, timezone.get_default_timezone())
+    return moment
+
+
+def _moment(micros: int) -> dt.datetime:
+    return (_EPOCH + micros * _MICROSECOND).astimezone(timezone.get_current_timezone())

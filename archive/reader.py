@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from .cells import SEPARATOR, block_pattern, copy_text, fast_pattern
 from .codec import CellError
+from .collision import IDENTITY
 from .errors import ErrorLog, RowError
 from .row_repairs import repair_row, row_repairs
 from .spreadsheet import DAY_FIRST, DMY, MONTH_FIRST, date_order
@@ -149,6 +150,8 @@ class CsvFile:
         self._guessed: dict[int, tuple[int, str]] = {}
         self._contrary: dict[int, tuple[int, str]] = {}
         self._known: Callable[[str], bool] | None = None
+        self._kept_over: Callable[[str, str], str | None] | None = None
+        self._identity_at = 0
         try:
             self._read_header()
         except (UnicodeDecodeError, csv.Error) as err:
@@ -180,11 +183,22 @@ class CsvFile:
     def skips_known(self) -> bool:
         return self._known is not None
 
-    def skip_known(self, known: Callable[[str], bool | int]) -> None:
+    def skip_known(
+        self,
+        known: Callable[[str], bool | int],
+        kept_over: Callable[[str, str], str | None] | None = None,
+    ) -> None:
         """Skip rows whose key ``known`` says the table holds (they are kept as they are);
-        ``HELD_AGAIN`` from it means the key came before in the files: refused."""
+        ``HELD_AGAIN`` from it means the key came before in the files: refused.
+
+        ``kept_over(key, created cell)``, asked of each row skipped so, says why the
+        database's row under that key may not be kept (collision.kept_over): an error.
+        """
         (key,) = self.spec.key_columns
         self._known, self._key_at = known, self.columns.index(key)
+        if kept_over is not None and IDENTITY in self.columns:
+            self._kept_over = kept_over
+            self._identity_at = self.columns.index(IDENTITY)
 
     def _lines(self, first: str) -> Iterator[str]:
         pending = self._pending
@@ -254,16 +268,24 @@ class CsvFile:
         known = self._known if self._known is not None and self._key_at == 0 else None
         if known is None:
             return None
+        kept_over, identity_at = self._kept_over, self._identity_at
+        after = len(self.fields) - 1 - identity_at  # cells after the creation moment
 
         def existing(line: str) -> bool:
             end = line.find(delimiter)
             if end <= 0 or line[0] == '"' or line.count('"') % 2:
                 return False
+            if kept_over is not None:
+                created = _cell_from_end(line, delimiter, after)
+                if created is None:
+                    return False  # read as CSV instead
             held = known(line[:end])
             if not held:
                 return False
             if held is HELD_AGAIN:
                 self._key_again(self._line, line[:end])
+            elif kept_over is not None:
+                self._check_kept(self._line, line[:end], created)
             stats.existing += 1
             return True
 
@@ -416,6 +438,8 @@ class CsvFile:
             if held:
                 if held is HELD_AGAIN:
                     self._key_again(line, row[key_at])
+                elif self._kept_over is not None:
+                    self._check_kept(line, row[key_at], row[self._identity_at])
                 stats.existing += 1
                 continue
             joined = SEPARATOR.join(row)
@@ -485,6 +509,11 @@ class CsvFile:
     def _key_again(self, line: int, key: str) -> None:
         self._error(line, self._key_at + 1, key, _("this key appears more than once in the files"))
 
+    def _check_kept(self, line: int, key: str, created: str) -> None:
+        reason = self._kept_over(key, created)
+        if reason is not None:
+            self._error(line, self._identity_at + 1, created, reason)
+
     def _note_date_order(self, read, position: int, line: int, cell: str) -> None:
         if read.guessed:
             self._guessed.setdefault(position, (line, cell))
@@ -500,6 +529,23 @@ class CsvFile:
         """The file's line for a line number PostgreSQL's COPY reported."""
         at = bisect.bisect_right(self._marks, (copy_line, float("inf"))) - 1
         return copy_line + self._marks[at][1] if at >= 0 else None
+
+
+def _cell_from_end(line: str, delimiter: str, after: int) -> str | None:
+    """The cell with ``after`` cells after it in a one-line record, found from the line's
+    end (the creation moment is near it; long text before it may hold quotes); None when
+    a quote from that cell on makes plain splitting unsafe."""
+    stop = len(line)
+    while stop and line[stop - 1] in "\r\n":
+        stop -= 1
+    for _skipped in range(after):
+        stop = line.rfind(delimiter, 0, stop)
+        if stop < 0:
+            return None
+    start = line.rfind(delimiter, 0, stop) + 1
+    if line.find('"', start) >= 0:
+        return None
+    return line[start:stop]
 
 
 def _quotes_pair_up_on_each_line(block: str) -> bool:
