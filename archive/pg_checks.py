@@ -15,11 +15,11 @@ import re
 from dataclasses import dataclass
 
 from django.db import connection, models
-from django.db.models import Q
 from django.db.models.sql import Query
 from django.utils.translation import gettext as _
 
 from .collision import identity_field, kept_over
+from .constraints import constraint_fields
 from .errors import MAX_ERRORS, RowError
 from .pg_merge import columns_sql, q
 from .reader import CsvFile
@@ -194,7 +194,7 @@ _COPY_ROW = re.compile(r'line \d+: "(.*)"$', re.DOTALL)
 def constraint_error(spec: TableSpec, csv_file: CsvFile, line: int | None, diag) -> RowError:
     """A row COPY refused for a constraint (a key or a slot twice, a CHECK), placed on its
     column with its value and the constraint's own message."""
-    fields, message = _constraint(spec, diag.constraint_name)
+    fields, message = constraint_fields(spec, diag.constraint_name)
     value = None
     found = _KEY_DETAIL.search(diag.message_detail or "")
     if found:
@@ -211,31 +211,3 @@ def constraint_error(spec: TableSpec, csv_file: CsvFile, line: int | None, diag)
     if found and diag.message_primary:
         reason += f" ({diag.message_primary})"
     return RowError(csv_file.name, line, column, header, value, reason)
-
-
-def _constraint(spec: TableSpec, name: str) -> tuple[tuple[str, ...], str | None]:
-    """The columns a constraint of the table names first, and what it means for people."""
-    meta = spec.model._meta
-    if name == f"{meta.db_table}_pkey":
-        return spec.key_columns, _("this key appears more than once")
-    for constraint in meta.constraints:
-        if constraint.name != name:
-            continue
-        if isinstance(constraint, models.UniqueConstraint):
-            fields = tuple(meta.get_field(f).attname for f in constraint.fields)
-        else:
-            fields = tuple(meta.get_field(f).attname for f in _condition_fields(constraint))
-        return fields, str(constraint.get_violation_error_message())
-    return (), None
-
-
-def _condition_fields(constraint) -> list[str]:
-    """The fields a CHECK's condition is about, in the order it names them."""
-    names, pending = [], [getattr(constraint, "condition", None)]
-    while pending:
-        node = pending.pop(0)
-        if isinstance(node, Q):
-            pending[:0] = node.children
-        elif isinstance(node, tuple) and node[0].split("__")[0] not in names:
-            names.append(node[0].split("__")[0])
-    return names

@@ -306,7 +306,7 @@ def test_a_double_booking_in_a_file_is_placed_on_its_second_line(request, databa
 
     (error,) = refused.value.errors
     assert (error.file, error.line, error.column) == ("data/Appointment.csv", 5, 2)
-    assert error.value == "7, 2025-03-16, 09:00:00"
+    assert error.value.startswith("7, 2025-03-16, 09:00")
     assert "already has an active appointment" in error.reason
 
 
