@@ -89,9 +89,9 @@ class PgLoader:
                 counts.inserted += self._copy(table, csv_file, spec)
             else:
                 if not looked and csv_file.row_filter is None:
-                    known, looked = known_keys(table, spec), True
+                    known, looked = known_keys(table, spec, csv_file), True
                 if known is not None:
-                    csv_file.skip_known(known, known.kept_over)
+                    csv_file.skip_known(known, known if known.checks else None)
                 if not staged:
                     _create_staging(tmp, table, spec)
                     starts = []

@@ -12,22 +12,19 @@ whole files about the size of the table writes it anew instead (``begin_rewrite`
 from __future__ import annotations
 
 import bisect
-import datetime as dt
 import sys
 from array import array
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import psycopg
 from django.conf import settings
 from django.db import connection, models
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import changes
-from .collision import created, identity_field, kept_over
+from .collision import IDENTITY, created, identity_field, kept_over
 from .errors import LoadError, RowError
-from .reader import HELD_AGAIN
+from .reader import HELD_AGAIN, CsvFile
 from .tables import TableSpec
 
 BULK_ROWS = 50_000  # below this, indexes are maintained row by row
@@ -281,13 +278,14 @@ def restore_indexes(cursor, spec: TableSpec, set_aside: SetAside) -> None:
     changes.resume_recording(spec, [item[1] for item in set_aside if item[0] == "trigger"])
 
 
-def known_keys(table: str, spec: TableSpec) -> KnownKeys | None:
+def known_keys(table: str, spec: TableSpec, first: CsvFile) -> KnownKeys | None:
     """For a table keyed by one integer: the keys it holds, to skip while reading.
 
     The keys come sorted in one value, eight bytes each: a re-seed then skips the rows
     the table already holds while reading, instead of shipping them to PostgreSQL. Where
-    a sequence hands out keys, each key's creation moment comes along (microseconds since
-    1970, eight bytes more): a row kept must be the archived row (``KnownKeys.kept_over``).
+    a sequence hands out keys, a row kept must be the archived row (``KnownKeys.check``):
+    each key's creation moment comes along as the text the files hold for it (``first``'s
+    header says which: ours, in UTC, or the original's local time), kept as its hash.
     """
     if len(spec.key_columns) != 1:
         return None
@@ -301,36 +299,34 @@ def known_keys(table: str, spec: TableSpec) -> KnownKeys | None:
         if cursor.fetchone()[0] > KNOWN_KEYS_MAX:
             return None
     identity = identity_field(spec)
-    moment = "NULL::bigint"
+    moment, params = "NULL", []
     if identity is not None:
-        micros = f"(extract(epoch FROM {q(identity.column)}) * 1000000)::bigint"
-        moment = f"COALESCE({micros}, {_UNKNOWN})"
+        column = q(identity.column)
+        if IDENTITY in first.headers:  # as the archive writes it (codec.encode, pg_export)
+            moment = f"({column} AT TIME ZONE 'UTC')::text || '+00:00'"
+        else:  # the original's TIMESTAMP, local time
+            moment, params = f"({column} AT TIME ZONE %s)::text", [settings.TIME_ZONE]
     # Every key as 8 big-endian bytes, in order, in slices of 2**18 keys streamed one by
     # one (no row-by-row transfer, no 8 MB value at once); a plain psycopg cursor returns
-    # them in binary, not as hex text.
+    # them in binary, not as hex text. The moments come as lines of text in the same order.
     query = (
         f"SELECT string_agg(int8send(k), ''::bytea ORDER BY k), "
-        f"string_agg(int8send(m), ''::bytea ORDER BY k) FROM "
-        f"(SELECT {key}::bigint AS k, {moment} AS m FROM {table}) s "
+        f"string_agg(m, E'\\n' ORDER BY k) FROM "
+        f"(SELECT {key}::bigint AS k, COALESCE({moment}, '')::text AS m FROM {table}) s "
         "GROUP BY k >> 18 ORDER BY k >> 18"
     )
     keys, moments = array("q"), array("q") if identity is not None else None
     with psycopg.Cursor(connection.connection) as raw:
-        for packed, created in raw.stream(query, binary=True):
+        for packed, texts in raw.stream(query, params, binary=True):
             keys.frombytes(packed)
             if moments is not None:
-                moments.frombytes(created)
+                moments.extend(map(hash, texts.split("\n")))
     if sys.byteorder == "little":
         keys.byteswap()
-        if moments is not None:
-            moments.byteswap()
-    return KnownKeys(spec, keys, identity, moments)
+    return KnownKeys(spec, table, keys, identity, moments)
 
 
-_UNKNOWN = -(1 << 63)  # a row without a creation moment: comparable with none
-_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
-_MICROSECOND = dt.timedelta(microseconds=1)
-_MOMENTS_CACHED = 1 << 16
+SLOW_BATCH = 2_000  # creation cells not in the expected form, compared in one query
 
 
 class KnownKeys:
@@ -339,15 +335,16 @@ class KnownKeys:
     def __init__(
         self,
         spec: TableSpec,
+        table: str,
         keys: array,
         identity: models.Field | None,
         moments: array | None,
     ) -> None:
-        self.spec, self._keys, self._size = spec, keys, len(keys)
+        self.spec, self._table, self._keys, self._size = spec, table, keys, len(keys)
         self._asked = bytearray(self._size)  # a key held and met before in the files: twice
         self._identity, self._moments = identity, moments
         self._at = 0  # where the last key found held is
-        self._read: dict[str, int] = {}  # creation cells read, as microseconds
+        self._slow: list[tuple[int, str, str]] = []  # (line, key, creation cell)
 
     def __call__(self, cell: str) -> bool | int:
         try:
@@ -365,35 +362,38 @@ class KnownKeys:
         return False
 
     @property
-    def kept_over(self) -> Callable[[str, str], str | None] | None:
-        """For ``CsvFile.skip_known``: whether the row held under the key last found may
-        be kept, given the file's creation cell (collision.kept_over); None if no check."""
-        return None if self._moments is None else self._check
+    def checks(self) -> bool:
+        """Whether ``check`` is to be asked of each row kept."""
+        return self._moments is not None
 
-    def _check(self, key: str, cell: str) -> str | None:
-        ours = self._moments[self._at]
-        archived = self._read.get(cell)
-        if archived is None:
-            moment = _read_moment(self._identity, cell)
-            archived = _UNKNOWN if moment is None else (moment - _EPOCH) // _MICROSECOND
-            if len(self._read) < _MOMENTS_CACHED:
-                self._read[cell] = archived
-        if archived == ours or _UNKNOWN in (archived, ours):
-            return None
-        return kept_over(self.spec, key, _moment(ours), _moment(archived))
+    def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]:
+        """For the key just found held, given the file's creation cell: problems found,
+        as (line, cell, reason) (collision.kept_over; some are found a batch later, the
+        rest by ``flush``). The text the database's row would be archived as, the same
+        row's text: one hash compared. Any other form is read and compared in batches."""
+        if hash(cell) == self._moments[self._at]:
+            return _NONE
+        self._slow.append((line, key, cell))
+        return self.flush() if len(self._slow) >= SLOW_BATCH else _NONE
+
+    def flush(self) -> list[tuple[int, str, str]]:
+        """Compare the rows held back by ``check``, at the precision each moment keeps."""
+        slow, self._slow = self._slow, []
+        if not slow:
+            return []
+        field, (name,) = self._identity, self.spec.key_columns
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {q(name)}, {q(field.column)} FROM {self._table} WHERE {q(name)} = ANY(%s)",
+                [[int(key) for _line, key, _cell in slow]],
+            )
+            ours = dict(cursor.fetchall())
+        problems = []
+        for line, key, cell in slow:
+            reason = kept_over(self.spec, key, ours.get(int(key)), created(field, cell))
+            if reason is not None:
+                problems.append((line, cell, reason))
+        return problems
 
 
-def _read_moment(field: models.Field, cell: str) -> dt.datetime | None:
-    """A creation cell's moment: ISO text at C speed, any other form through the codec."""
-    try:
-        moment = dt.datetime.fromisoformat(cell)
-    except ValueError:
-        return created(field, cell)
-    if moment.tzinfo is None:
-        # The original stored TIMESTAMP without time zone: local time (as the codec reads).
-        moment = timezone.make_aware(moment, timezone.get_default_timezone())
-    return moment
-
-
-def _moment(micros: int) -> dt.datetime:
-    return (_EPOCH + micros * _MICROSECOND).astimezone(timezone.get_current_timezone())
+_NONE: list = []  # never appended to

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from django.db import models
 from django.utils import timezone
@@ -101,6 +101,18 @@ class RowFilter:
     hint: Callable[[str], object] | None = None
 
 
+class KeptCheck(Protocol):
+    """Whether rows kept because the table holds their key may be kept (pg_merge.KnownKeys).
+
+    ``check(line, key, creation cell)`` and ``flush()`` return the problems found, as
+    (line, creation cell, reason); ``flush`` ends a file.
+    """
+
+    def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]: ...
+
+    def flush(self) -> list[tuple[int, str, str]]: ...
+
+
 @dataclass
 class FileStats:
     rows: int = 0
@@ -150,7 +162,7 @@ class CsvFile:
         self._guessed: dict[int, tuple[int, str]] = {}
         self._contrary: dict[int, tuple[int, str]] = {}
         self._known: Callable[[str], bool] | None = None
-        self._kept_over: Callable[[str, str], str | None] | None = None
+        self._kept: KeptCheck | None = None
         self._identity_at = 0
         try:
             self._read_header()
@@ -183,21 +195,17 @@ class CsvFile:
     def skips_known(self) -> bool:
         return self._known is not None
 
-    def skip_known(
-        self,
-        known: Callable[[str], bool | int],
-        kept_over: Callable[[str, str], str | None] | None = None,
-    ) -> None:
+    def skip_known(self, known: Callable[[str], bool | int], kept: KeptCheck | None = None) -> None:
         """Skip rows whose key ``known`` says the table holds (they are kept as they are);
         ``HELD_AGAIN`` from it means the key came before in the files: refused.
 
-        ``kept_over(key, created cell)``, asked of each row skipped so, says why the
-        database's row under that key may not be kept (collision.kept_over): an error.
+        ``kept`` is asked of each row skipped so whether the database's row under that
+        key may be kept (collision.kept_over): each row it refuses is an error.
         """
         (key,) = self.spec.key_columns
         self._known, self._key_at = known, self.columns.index(key)
-        if kept_over is not None and IDENTITY in self.columns:
-            self._kept_over = kept_over
+        if kept is not None and IDENTITY in self.columns:
+            self._kept = kept
             self._identity_at = self.columns.index(IDENTITY)
 
     def _lines(self, first: str) -> Iterator[str]:
@@ -268,24 +276,30 @@ class CsvFile:
         known = self._known if self._known is not None and self._key_at == 0 else None
         if known is None:
             return None
-        kept_over, identity_at = self._kept_over, self._identity_at
-        after = len(self.fields) - 1 - identity_at  # cells after the creation moment
+        check = self._kept.check if self._kept is not None else None
+        # The creation moment is found from the line's end: the cells after it, and the
+        # parts of the line split off (its own, and the line's end when it is the last).
+        after = len(self.fields) - 1 - self._identity_at
+        parts, last = after + 2, after == 0
 
         def existing(line: str) -> bool:
             end = line.find(delimiter)
             if end <= 0 or line[0] == '"' or line.count('"') % 2:
                 return False
-            if kept_over is not None:
-                created = _cell_from_end(line, delimiter, after)
-                if created is None:
-                    return False  # read as CSV instead
+            if check is not None:
+                cells = line.rsplit(delimiter, parts - 1)
+                # A quote from the moment on: read as CSV instead.
+                if len(cells) < parts or line.find('"', len(cells[0])) >= 0:
+                    return False
+                created = cells[1].rstrip("\r\n") if last else cells[1]
             held = known(line[:end])
             if not held:
                 return False
             if held is HELD_AGAIN:
                 self._key_again(self._line, line[:end])
-            elif kept_over is not None:
-                self._check_kept(self._line, line[:end], created)
+            elif check is not None:
+                for problem in check(self._line, line[:end], created):
+                    self._kept_error(*problem)
             stats.existing += 1
             return True
 
@@ -337,6 +351,9 @@ class CsvFile:
         try:
             if self._block_match is None or self._known is not None:
                 yield from self._rows(self._reader, batch_rows)
+                if self._kept is not None:
+                    for problem in self._kept.flush():
+                        self._kept_error(*problem)
                 self._refuse_mixed_date_orders()
                 return
             # Blocks of lines that pass as they are go on in one piece; a block that does
@@ -438,8 +455,9 @@ class CsvFile:
             if held:
                 if held is HELD_AGAIN:
                     self._key_again(line, row[key_at])
-                elif self._kept_over is not None:
-                    self._check_kept(line, row[key_at], row[self._identity_at])
+                elif self._kept is not None:
+                    for problem in self._kept.check(line, row[key_at], row[self._identity_at]):
+                        self._kept_error(*problem)
                 stats.existing += 1
                 continue
             joined = SEPARATOR.join(row)
@@ -509,10 +527,8 @@ class CsvFile:
     def _key_again(self, line: int, key: str) -> None:
         self._error(line, self._key_at + 1, key, _("this key appears more than once in the files"))
 
-    def _check_kept(self, line: int, key: str, created: str) -> None:
-        reason = self._kept_over(key, created)
-        if reason is not None:
-            self._error(line, self._identity_at + 1, created, reason)
+    def _kept_error(self, line: int, created: str, reason: str) -> None:
+        self._error(line, self._identity_at + 1, created, reason)
 
     def _note_date_order(self, read, position: int, line: int, cell: str) -> None:
         if read.guessed:
@@ -529,23 +545,6 @@ class CsvFile:
         """The file's line for a line number PostgreSQL's COPY reported."""
         at = bisect.bisect_right(self._marks, (copy_line, float("inf"))) - 1
         return copy_line + self._marks[at][1] if at >= 0 else None
-
-
-def _cell_from_end(line: str, delimiter: str, after: int) -> str | None:
-    """The cell with ``after`` cells after it in a one-line record, found from the line's
-    end (the creation moment is near it; long text before it may hold quotes); None when
-    a quote from that cell on makes plain splitting unsafe."""
-    stop = len(line)
-    while stop and line[stop - 1] in "\r\n":
-        stop -= 1
-    for _skipped in range(after):
-        stop = line.rfind(delimiter, 0, stop)
-        if stop < 0:
-            return None
-    start = line.rfind(delimiter, 0, stop) + 1
-    if line.find('"', start) >= 0:
-        return None
-    return line[start:stop]
 
 
 def _quotes_pair_up_on_each_line(block: str) -> bool:
