@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from appointments.models import AppointmentStatus, ParticipantStatus, ProgramStatus
 from appointments.selectors import Overview, WeekCount
+from archive.selectors import STATUS_LABELS
 
 from .charts import Chart, Column, Series, stacked_bars
 
@@ -20,11 +21,8 @@ DATA_LABELS = {
     "unique": gettext_lazy("unique"),
     "check": gettext_lazy("check"),
     "identity": gettext_lazy("identity"),
-    "uploaded": gettext_lazy("uploaded"),
-    "unchanged": gettext_lazy("unchanged"),
-    "failed": gettext_lazy("failed"),
-    "success": gettext_lazy("success"),
-    "partial": gettext_lazy("partial"),
+    # the archive's run, table and file states, worded where the archive words them
+    **STATUS_LABELS,
 }
 
 STATUS_COLORS = {
