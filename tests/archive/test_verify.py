@@ -30,9 +30,8 @@ from archive.tasks import verify_archive
 from archive.transfer import objects
 from archive.verification import archive_verify
 from meetassist.exceptions import DomainError
-from tests.factories import AppointmentFactory, FeedbackFactory, ParticipantFactory
-
 from tests.conftest import use_folder
+from tests.factories import AppointmentFactory, FeedbackFactory, ParticipantFactory
 
 from .conftest import assert_manifest_truthful, lock_held_elsewhere, read_object
 
