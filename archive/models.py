@@ -244,4 +244,6 @@ class StaffUpload(models.Model):
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
-        return self.upload_id
+        """The upload as staff know it: when it came, local time (its id is a UTC stamp)."""
+        when = date_format(timezone.localtime(self.received_at), "SHORT_DATETIME_FORMAT")
+        return _("Upload of %(when)s") % {"when": when}

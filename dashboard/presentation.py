@@ -63,7 +63,7 @@ def thirty_day_chart(overview: Overview) -> Chart | None:
         return None
     columns = [
         Column(
-            label=date_format(day.date, "d/m"),
+            label=date_format(day.date, "MONTH_DAY_FORMAT"),
             title=date_format(day.date, "SHORT_DATE_FORMAT"),
             values=day.by_status,
         )
@@ -81,7 +81,7 @@ def weekly_chart(weeks: list[WeekCount]) -> Chart:
     series = Series("new", _("New customers"), "#417690")
     columns = [
         Column(
-            label=date_format(week.week_start, "d/m"),
+            label=date_format(week.week_start, "MONTH_DAY_FORMAT"),
             title=_("Week of %(date)s")
             % {"date": date_format(week.week_start, "SHORT_DATE_FORMAT")},
             values={"new": week.count},
