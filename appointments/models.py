@@ -177,7 +177,8 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.appointment_id} {date_format(self.date, 'SHORT_DATE_FORMAT')} {self.time:%H:%M}"
+        day = date_format(self.date, "SHORT_DATE_FORMAT")
+        return f"#{self.appointment_id} {day} {self.time:%H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         """Stamp ``updated_at`` on every ORM save (bulk loads bypass this on purpose)."""

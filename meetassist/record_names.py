@@ -37,12 +37,15 @@ def _access_log(record) -> str:
 
 
 def _failure(record) -> str:
-    text = _("Failed login of %(user)s from %(ip)s, %(when)s") % {
+    if record.locked_out:
+        text = _("Failed login of %(user)s from %(ip)s, %(when)s (locked out)")
+    else:
+        text = _("Failed login of %(user)s from %(ip)s, %(when)s")
+    return text % {
         "user": record.username,
         "ip": record.ip_address,
         "when": local_time(record.attempt_time),
     }
-    return f"{text} ({_('locked out')})" if record.locked_out else text
 
 
 def _clocked(record) -> str:
