@@ -92,7 +92,7 @@ class ProgressLog:
             run_rows = self._rows_before + rows
             line += _("; %(rows)s rows, %(rate)s rows/s") % {
                 "rows": grouped(run_rows),
-                "rate": grouped(run_rows / elapsed, 0 if run_rows / elapsed >= 10 else 1),
+                "rate": _rate(run_rows / elapsed),
             }
         self._write(line)
 
@@ -116,8 +116,13 @@ class ProgressLog:
     def _amount(self, amount: float) -> str:
         if self._unit is None:
             return filesizeformat(amount)
-        decimals = 0 if amount >= 10 or float(amount).is_integer() else 1
-        return f"{grouped(amount, decimals)} {self._unit}"
+        return f"{_rate(amount)} {self._unit}"
+
+
+def _rate(amount: float) -> str:
+    """A count or a rate: whole from 10 up, else one decimal (``0.4``) unless whole."""
+    decimals = 0 if amount >= 10 or float(amount).is_integer() else 1
+    return grouped(amount, decimals)
 
 
 def seed_progress_log(write: Callable[[str], None], *, every: float | None = None):

@@ -67,11 +67,11 @@ def test_archive_schedule_status_shows_local_time_not_utc(archived, settings):
     with timezone.override("Asia/Ho_Chi_Minh"):
         out = _run("archive_schedule", "status")
         verify = _run("archive_schedule", "status", "--verify")
-    assert "Last run by beat: 12/02/2026 3:30 a.m. +07 (0 runs)." in out
+    assert "Last run by beat: 2 Dec 2026 03:30 +07 (0 runs)." in out
     assert "20:30" not in out and "+00:00" not in out
-    finished = timezone.localtime(timezone.now()).strftime("%m/%d/%Y")
+    finished = timezone.localtime(timezone.now()).strftime("%-d %b %Y")
     assert re.search(rf"Manifest's last run: success, finished {finished} .+ \+07\.", out)
-    assert "Last verification: " in verify and "12/02/2026 3:30 a.m. +07" in verify
+    assert "Last verification: " in verify and "2 Dec 2026 03:30 +07" in verify
 
 
 def test_a_progress_log_adds_the_runs_rows_and_their_rate_when_the_caller_counts_them():
