@@ -115,7 +115,7 @@ class KeptCheck(Protocol):
     """Whether rows kept because the table holds their key may be kept (pg_merge.KnownKeys).
 
     ``check(line, key, creation cell)`` and ``flush()`` return the problems found, as
-    (line, creation cell, reason); ``flush`` ends a file.
+    (line, creation cell, reason); ``flush`` ends a file, after its COPY (CsvFile.check_kept).
     """
 
     def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]: ...
@@ -371,9 +371,6 @@ class CsvFile:
         try:
             if self._block_match is None or self._known is not None:
                 yield from self._rows(self._reader, batch_rows)
-                if self._kept is not None:
-                    for problem in self._kept.flush():
-                        self._kept_error(*problem)
                 self._refuse_mixed_date_orders()
                 return
             # Blocks of lines that pass as they are go on in one piece; a block that does
@@ -546,6 +543,13 @@ class CsvFile:
         )
         writer.writerow(cells)
         return buffer.getvalue()
+
+    def check_kept(self) -> None:
+        """Report the rows kept that ``kept.flush`` finds to be other rows: asked once
+        ``records`` is read to its end and whatever consumed it (a COPY) has ended."""
+        if self._kept is not None:
+            for problem in self._kept.flush():
+                self._kept_error(*problem)
 
     def _key_again(self, line: int, key: str) -> None:
         column = self.file_column(self._key_at + 1)
