@@ -306,14 +306,14 @@ def known_keys(table: str, spec: TableSpec, first: CsvFile) -> KnownKeys | None:
             moment = f"({column} AT TIME ZONE 'UTC')::text || '+00:00'"
         else:  # the original's TIMESTAMP, local time
             moment, params = f"({column} AT TIME ZONE %s)::text", [settings.TIME_ZONE]
-    # Every key as 8 big-endian bytes, in order, in slices of 2**16 keys streamed one by
+    # Every key as 8 big-endian bytes, in order, in slices of 2**13 keys streamed one by
     # one (no row-by-row transfer, no 8 MB value at once); a plain psycopg cursor returns
     # them in binary, not as hex text. The moments come as lines of text in the same order.
     query = (
         f"SELECT string_agg(int8send(k), ''::bytea ORDER BY k), "
         f"string_agg(m, E'\\n' ORDER BY k) FROM "
         f"(SELECT {key}::bigint AS k, COALESCE({moment}, '')::text AS m FROM {table}) s "
-        "GROUP BY k >> 16 ORDER BY k >> 16"
+        "GROUP BY k >> 13 ORDER BY k >> 13"
     )
     keys, moments = array("q"), array("q") if identity is not None else None
     with psycopg.Cursor(connection.connection) as raw:
