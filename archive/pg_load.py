@@ -101,6 +101,7 @@ class PgLoader:
                     starts = []
                 starts.append(staged_rows)
                 staged_rows += self._copy(tmp, csv_file, spec)
+                csv_file.check_kept()  # its queries wait for the COPY's end
                 staged.append(csv_file)
                 counts.unchanged += csv_file.stats.existing
             counts.add_file(csv_file)

@@ -306,14 +306,14 @@ def known_keys(table: str, spec: TableSpec, first: CsvFile) -> KnownKeys | None:
             moment = f"({column} AT TIME ZONE 'UTC')::text || '+00:00'"
         else:  # the original's TIMESTAMP, local time
             moment, params = f"({column} AT TIME ZONE %s)::text", [settings.TIME_ZONE]
-    # Every key as 8 big-endian bytes, in order, in slices of 2**18 keys streamed one by
+    # Every key as 8 big-endian bytes, in order, in slices of 2**13 keys streamed one by
     # one (no row-by-row transfer, no 8 MB value at once); a plain psycopg cursor returns
     # them in binary, not as hex text. The moments come as lines of text in the same order.
     query = (
         f"SELECT string_agg(int8send(k), ''::bytea ORDER BY k), "
         f"string_agg(m, E'\\n' ORDER BY k) FROM "
         f"(SELECT {key}::bigint AS k, COALESCE({moment}, '')::text AS m FROM {table}) s "
-        "GROUP BY k >> 18 ORDER BY k >> 18"
+        "GROUP BY k >> 13 ORDER BY k >> 13"
     )
     keys, moments = array("q"), array("q") if identity is not None else None
     with psycopg.Cursor(connection.connection) as raw:
@@ -368,31 +368,34 @@ class KnownKeys:
 
     def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]:
         """For the key just found held, given the file's creation cell: problems found,
-        as (line, cell, reason) (collision.kept_over; some are found a batch later, the
-        rest by ``flush``). The text the database's row would be archived as, the same
-        row's text: one hash compared. Any other form is read and compared in batches."""
-        if hash(cell) == self._moments[self._at]:
-            return _NONE
-        self._slow.append((line, key, cell))
-        return self.flush() if len(self._slow) >= SLOW_BATCH else _NONE
+        as (line, cell, reason) (collision.kept_over). The text the database's row would be
+        archived as, the same row's text: one hash compared, nothing found. Any other form
+        is held back for ``flush`` (no query may run during the COPY reading the file)."""
+        if hash(cell) != self._moments[self._at]:
+            self._slow.append((line, key, cell))
+        return _NONE
 
     def flush(self) -> list[tuple[int, str, str]]:
-        """Compare the rows held back by ``check``, at the precision each moment keeps."""
+        """Compare the rows held back by ``check``, at the precision each moment keeps.
+
+        Asked once the file's COPY has ended, never while it runs: psycopg holds the
+        connection for the whole COPY, so a query from inside it would wait for ever."""
         slow, self._slow = self._slow, []
-        if not slow:
-            return []
         field, (name,) = self._identity, self.spec.key_columns
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {q(name)}, {q(field.column)} FROM {self._table} WHERE {q(name)} = ANY(%s)",
-                [[int(key) for _line, key, _cell in slow]],
-            )
-            ours = dict(cursor.fetchall())
         problems = []
-        for line, key, cell in slow:
-            reason = kept_over(self.spec, key, ours.get(int(key)), created(field, cell))
-            if reason is not None:
-                problems.append((line, cell, reason))
+        for start in range(0, len(slow), SLOW_BATCH):
+            batch = slow[start : start + SLOW_BATCH]
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT {q(name)}, {q(field.column)} FROM {self._table} "
+                    f"WHERE {q(name)} = ANY(%s)",
+                    [[int(key) for _line, key, _cell in batch]],
+                )
+                ours = dict(cursor.fetchall())
+            for line, key, cell in batch:
+                reason = kept_over(self.spec, key, ours.get(int(key)), created(field, cell))
+                if reason is not None:
+                    problems.append((line, cell, reason))
         return problems
 
 

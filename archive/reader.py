@@ -115,7 +115,7 @@ class KeptCheck(Protocol):
     """Whether rows kept because the table holds their key may be kept (pg_merge.KnownKeys).
 
     ``check(line, key, creation cell)`` and ``flush()`` return the problems found, as
-    (line, creation cell, reason); ``flush`` ends a file.
+    (line, creation cell, reason); ``flush`` ends a file, after its COPY (CsvFile.check_kept).
     """
 
     def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]: ...
@@ -289,28 +289,34 @@ class CsvFile:
         if known is None:
             return None
         check = self._kept.check if self._kept is not None else None
-        # The creation moment is found from the line's end: the cells after it, and the
-        # parts of the line split off (its own, and the line's end when it is the last).
+        # The creation moment is found from the line's end, past the cells after it (a few
+        # searches from the right, nothing split or copied but the cell itself).
         after = len(self.fields) - 1 - self._identity_at
-        parts, last = after + 2, after == 0
 
         def existing(line: str) -> bool:
             end = line.find(delimiter)
-            if end <= 0 or line[0] == '"' or line.count('"') % 2:
+            if end <= 0 or line[0] == '"':
+                return False
+            quoted = '"' in line
+            if quoted and line.count('"') % 2:
                 return False
             if check is not None:
-                cells = line.rsplit(delimiter, parts - 1)
-                # A quote from the moment on: read as CSV instead.
-                if len(cells) < parts or line.find('"', len(cells[0])) >= 0:
-                    return False
-                created = cells[1].rstrip("\r\n") if last else cells[1]
-            held = known(line[:end])
+                start = stop = len(line)
+                for _cell in range(after + 1):
+                    stop, start = start, line.rfind(delimiter, end, start)
+                    if start < 0:
+                        return False  # too few cells: read as CSV, which says so
+                if quoted and line.find('"', start) >= 0:
+                    return False  # a quote from the moment on: read as CSV instead
+                created = line[start + 1 : stop] if after else line[start + 1 :].rstrip("\r\n")
+            key = line[:end]
+            held = known(key)
             if not held:
                 return False
             if held is HELD_AGAIN:
-                self._key_again(self._line, line[:end])
+                self._key_again(self._line, key)
             elif check is not None:
-                for problem in check(self._line, line[:end], created):
+                for problem in check(self._line, key, created):
                     self._kept_error(*problem)
             stats.existing += 1
             return True
@@ -371,9 +377,6 @@ class CsvFile:
         try:
             if self._block_match is None or self._known is not None:
                 yield from self._rows(self._reader, batch_rows)
-                if self._kept is not None:
-                    for problem in self._kept.flush():
-                        self._kept_error(*problem)
                 self._refuse_mixed_date_orders()
                 return
             # Blocks of lines that pass as they are go on in one piece; a block that does
@@ -546,6 +549,13 @@ class CsvFile:
         )
         writer.writerow(cells)
         return buffer.getvalue()
+
+    def check_kept(self) -> None:
+        """Report the rows kept that ``kept.flush`` finds to be other rows: asked once
+        ``records`` is read to its end and whatever consumed it (a COPY) has ended."""
+        if self._kept is not None:
+            for problem in self._kept.flush():
+                self._kept_error(*problem)
 
     def _key_again(self, line: int, key: str) -> None:
         column = self.file_column(self._key_at + 1)

@@ -174,3 +174,11 @@ def tables(names: list[str] | None = None) -> list[TableSpec]:
         return list(TABLES)
     wanted = {table(n).name for n in names}
     return [spec for spec in TABLES if spec.name in wanted]
+
+
+def parent_spec(spec: TableSpec) -> TableSpec | None:
+    """The registry table a follower's date comes from (appointment for feedback)."""
+    if not spec.windowed or "__" not in spec.date_field:
+        return None
+    link = spec.model._meta.get_field(spec.date_field.split("__")[0])
+    return next(s for s in tables() if s.model is link.related_model)

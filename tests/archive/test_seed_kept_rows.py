@@ -9,6 +9,7 @@ line per record and a record over several lines), and SQLite's batches.
 from __future__ import annotations
 
 import datetime as dt
+import signal
 
 import pytest
 from django.utils import timezone, translation
@@ -27,6 +28,25 @@ ARCHIVED = dt.datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
 def english():
     with translation.override("en"):
         yield
+
+
+HANG_SECONDS = 120  # far longer than any of these seeds takes
+
+
+@pytest.fixture(autouse=True)
+def fails_if_hung():
+    """A seed that waits for ever fails instead: a query asked on the connection while
+    a COPY holds it (psycopg's lock) waits for ever, the COPY open on the server. The
+    alarm interrupts the wait, and the COPY is ended by the exception it raises."""
+
+    def hung(_signal, _frame):
+        raise TimeoutError(f"the seed still runs after {HANG_SECONDS} s: it waits for ever")
+
+    previous = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(HANG_SECONDS)
+    yield
+    signal.alarm(0)
+    signal.signal(signal.SIGALRM, previous)
 
 
 @pytest.fixture
