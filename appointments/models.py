@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 
@@ -93,7 +94,8 @@ class ConsultantSchedule(models.Model):
         indexes = [models.Index(fields=["date", "is_available"], name="schedule_date_idx")]
 
     def __str__(self) -> str:
-        return f"{self.consultant} {self.date} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
+        day = date_format(self.date, "SHORT_DATE_FORMAT")
+        return f"{self.consultant} {day} {self.start_time:%H:%M}–{self.end_time:%H:%M}"
 
 
 class AppointmentStatus(models.TextChoices):
@@ -175,7 +177,8 @@ class Appointment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.appointment_id} {self.date} {self.time:%H:%M}"
+        day = date_format(self.date, "SHORT_DATE_FORMAT")
+        return f"#{self.appointment_id} {day} {self.time:%H:%M}"
 
     def save(self, *args, **kwargs) -> None:
         """Stamp ``updated_at`` on every ORM save (bulk loads bypass this on purpose)."""

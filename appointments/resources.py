@@ -102,13 +102,15 @@ class MeetAssistResource(resources.ModelResource):
             return None
         return self._meta.model._meta.get_field(field.attribute)
 
+    def column_label(self, field: fields.Field) -> str:
+        """A column's header in the staff's language: what the file says and what the
+        export page's checkbox for it says."""
+        model_field = self.model_field(field)
+        label = NAME_COLUMNS[field.column_name] if model_field is None else None
+        return capfirst(str(label or field_label(model_field)))
+
     def get_export_headers(self, selected_fields=None) -> list[str]:
-        headers = []
-        for field in self.get_export_fields(selected_fields):
-            model_field = self.model_field(field)
-            label = NAME_COLUMNS[field.column_name] if model_field is None else None
-            headers.append(capfirst(str(label or field_label(model_field))))
-        return headers
+        return [self.column_label(field) for field in self.get_export_fields(selected_fields)]
 
     def export_field(self, field: fields.Field, instance: models.Model, **kwargs) -> object:
         model_field = self.model_field(field)

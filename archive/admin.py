@@ -7,19 +7,36 @@ admin are in archive/admin_upload.py.
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import path
+from django.utils.translation import gettext_lazy as _
 
 from .admin_upload import StaffUploadAdmin, UploadViews, may_upload
+from .labels import local_datetime_text
 from .models import SeedLoad
+from .tables import TABLES, table_label
 
 __all__ = ["SeedLoadAdmin", "StaffUploadAdmin"]
+
+
+class TableFilter(admin.SimpleListFilter):
+    """The archived tables by the name staff know them by (the column shows the same)."""
+
+    title = _("table")
+    parameter_name = "table"
+
+    def lookups(self, request: HttpRequest, model_admin) -> list[tuple[str, str]]:
+        return [(spec.name, spec.label) for spec in TABLES]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(table=self.value()) if self.value() else queryset
 
 
 @admin.register(SeedLoad)
 class SeedLoadAdmin(UploadViews, admin.ModelAdmin):
     list_display = (
-        "table",
+        "table_shown",
         "full",
         "window_start",
         "window_end",
@@ -27,7 +44,21 @@ class SeedLoadAdmin(UploadViews, admin.ModelAdmin):
         "source",
         "unverified",
     )
-    list_filter = ("table", "full")
+    list_filter = (TableFilter, "full")
+    # The record as staff read it: the table's name in their language, the manifest's
+    # run as a local time (it is stored as the manifest's ISO text).
+    fields = (
+        "table_shown",
+        "full",
+        "window_start",
+        "window_end",
+        "loaded_at",
+        "source",
+        "manifest_database_id",
+        "manifest_run_shown",
+        "unverified",
+    )
+    readonly_fields = ("table_shown", "manifest_run_shown")
     change_list_template = "admin/archive/seedload/change_list.html"
 
     # The record is written by the seeder only.
@@ -48,6 +79,14 @@ class SeedLoadAdmin(UploadViews, admin.ModelAdmin):
             path("upload/<str:upload_id>/", view(self.preview_view), name="archive_upload_preview"),
             *super().get_urls(),
         ]
+
+    @admin.display(description=_("table"), ordering="table")
+    def table_shown(self, load: SeedLoad) -> str:
+        return table_label(load.table)
+
+    @admin.display(description=_("manifest last run"))
+    def manifest_run_shown(self, load: SeedLoad) -> str:
+        return local_datetime_text(load.manifest_finished_at)
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         extra = {"can_upload": may_upload(request), **(extra_context or {})}

@@ -34,7 +34,7 @@ from .forms import UploadForm
 from .models import StaffUpload
 from .seed_tasks import upload_confirm as upload_confirm_task
 from .seed_tasks import upload_preview as upload_preview_task
-from .upload import upload_window
+from .upload import UPLOAD_PREFIX, upload_window
 from .upload_record import (
     CANCELLABLE,
     problems,
@@ -208,7 +208,7 @@ class StaffUploadAdmin(admin.ModelAdmin):
     list_filter = ("status", "received_at")
     change_list_template = "admin/archive/seedload/change_list.html"  # offers the upload
     fields = (
-        "upload_id",
+        "folder",
         "user",
         "received_at",
         "finished_at",
@@ -222,6 +222,12 @@ class StaffUploadAdmin(admin.ModelAdmin):
         "outcome",
     )
     readonly_fields = fields
+
+    @admin.display(description=gettext_lazy("kept in"))
+    def folder(self, record: StaffUpload) -> str:
+        """Where the files are kept, as the identifier it is (its name is a UTC stamp;
+        the local time it came is "received at")."""
+        return format_html("<code>{}/{}/</code>", UPLOAD_PREFIX, record.upload_id)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaffUpload]:
         queryset = super().get_queryset(request).select_related("user")

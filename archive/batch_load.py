@@ -13,10 +13,12 @@ import csv
 import io
 from collections.abc import Iterator
 
-from django.db import DatabaseError, connection, models
+from django.db import DatabaseError, IntegrityError, connection, models, transaction
 from django.utils.translation import gettext as _
 
 from .cells import db_value
+from .collision import identity_field, kept_over
+from .constraints import constraint_fields
 from .errors import MAX_ERRORS, LoadError, RowError
 from .loading import TableCounts, database_error, reset_sequences
 from .reader import CsvFile
@@ -52,7 +54,7 @@ class BatchLoader:
                     problems += _file_problems(spec, csv_file, rows, lines, seen)
                     if problems:
                         continue  # read on for more problems; nothing more is written
-                    self._batch(spec, csv_file, rows, counts)
+                    problems += self._batch(spec, csv_file, rows, lines, counts)
                 if problems:
                     raise LoadError(problems[:MAX_ERRORS], truncated=len(problems) > MAX_ERRORS)
                 connection.check_constraints(table_names=[spec.model._meta.db_table])
@@ -67,8 +69,14 @@ class BatchLoader:
         reset_sequences(self.inserted_into)
 
     def _batch(
-        self, spec: TableSpec, csv_file: CsvFile, rows: list[list[str]], counts: TableCounts
-    ) -> None:
+        self,
+        spec: TableSpec,
+        csv_file: CsvFile,
+        rows: list[list[str]],
+        lines: list[int | None],
+        counts: TableCounts,
+    ) -> list[RowError]:
+        """Write one batch; or, if a row held must not be kept, write nothing: its errors."""
         model = spec.model
         keys = spec.key_columns
         given = [
@@ -76,19 +84,29 @@ class BatchLoader:
             for row in rows
         ]
         existing = _existing(model, keys, given)
-        new, changed = [], []
-        for values in given:
+        if not self.overwrite:
+            problems = _kept_over(spec, csv_file, rows, given, lines, existing)
+            if problems:
+                return problems
+        new, changed, placed = [], [], []
+        for values, row, line in zip(given, rows, lines, strict=True):
             current = existing.get(tuple(values[k] for k in keys))
             if current is None:
                 defaults = {f.attname: f.get_default() for f in csv_file.missing}
                 new.append(model(**defaults, **values))
+                placed.append((row, line))
             elif self.overwrite and any(getattr(current, c) != v for c, v in values.items()):
                 for column, value in values.items():
                     setattr(current, column, value)
                 changed.append(current)
             else:
                 counts.unchanged += 1
-        model.objects.bulk_create(new)
+        try:
+            with transaction.atomic():
+                model.objects.bulk_create(new)
+        except IntegrityError:
+            # A CHECK or a slot twice: SQLite names the constraint, not the row.
+            return _refused_rows(spec, csv_file, new, placed)
         updatable = [c for c in csv_file.columns if c not in keys]
         if changed and updatable:
             model.objects.bulk_update(
@@ -96,6 +114,66 @@ class BatchLoader:
             )
         counts.inserted += len(new)
         counts.updated += len(changed)
+        return []
+
+
+def _refused_rows(
+    spec: TableSpec,
+    csv_file: CsvFile,
+    new: list[models.Model],
+    placed: list[tuple[list[str], int | None]],
+) -> list[RowError]:
+    """Each new row of a batch the database refused, tried on its own (the batch is
+    undone; the run fails): its place, column, value and the constraint's message."""
+    problems = []
+    for instance, (row, line) in zip(new, placed, strict=True):
+        try:
+            with transaction.atomic():
+                spec.model.objects.bulk_create([instance])
+        except IntegrityError as err:
+            problems.append(_constraint_error(spec, csv_file, row, line, str(err)))
+    return problems
+
+
+def _constraint_error(
+    spec: TableSpec, csv_file: CsvFile, row: list[str], line: int | None, message: str
+) -> RowError:
+    """SQLite's 'CHECK constraint failed: name' or 'UNIQUE constraint failed: index
+    'name'' (or: table.column, …) as a row error."""
+    name = message.split(":", 1)[-1].strip().removeprefix("index ").strip("'")
+    fields, reason = constraint_fields(spec, name)
+    at = [csv_file.columns.index(f) for f in fields if f in csv_file.columns]
+    column = at[0] + 1 if at else None
+    header = ", ".join(csv_file.headers[i] for i in at if i < len(csv_file.headers)) or None
+    value = ", ".join(row[i] for i in at) if at else None
+    return RowError(csv_file.name, line, column, header, value, reason or message)
+
+
+def _kept_over(
+    spec: TableSpec,
+    csv_file: CsvFile,
+    rows: list[list[str]],
+    given: list[dict],
+    lines: list[int | None],
+    existing: dict[tuple, models.Model],
+) -> list[RowError]:
+    """Rows the table holds under a row's key that are other rows (collision.kept_over)."""
+    identity = identity_field(spec)
+    if identity is None or identity.attname not in csv_file.columns or not existing:
+        return []
+    at = csv_file.columns.index(identity.attname)
+    header = csv_file.headers[at] if at < len(csv_file.headers) else None
+    problems = []
+    for row, values, line in zip(rows, given, lines, strict=True):
+        key = tuple(values[k] for k in spec.key_columns)
+        current = existing.get(key)
+        if current is None:
+            continue
+        ours, archived = getattr(current, identity.attname), values[identity.attname]
+        reason = kept_over(spec, str(key[0]), ours, archived)
+        if reason is not None:
+            problems.append(RowError(csv_file.name, line, at + 1, header, row[at], reason))
+    return problems
 
 
 def _existing(
@@ -127,8 +205,9 @@ def _file_problems(
                 "message": _("this key appears more than once"),
                 "first": where,
             }
-            keys = ", ".join(spec.key_columns)
-            problems.append(RowError(csv_file.name, line, None, keys, ", ".join(key), reason))
+            column = key_at[0] + 1
+            header = ", ".join(csv_file.headers[i] for i in key_at if i < len(csv_file.headers))
+            problems.append(RowError(csv_file.name, line, column, header, ", ".join(key), reason))
     for at, field in enumerate(csv_file.fields):
         if not field.is_relation:
             continue

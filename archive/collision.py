@@ -15,6 +15,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meetassist.exceptions import DomainError
@@ -121,3 +122,31 @@ def describe_row(spec: TableSpec, cells: Sequence[str]) -> str:
     if spec.windowed and "__" not in spec.date_field:
         date = cells[spec.columns.index(spec.model._meta.get_field(spec.date_field).attname)]
     return describe_values(date, cells[spec.columns.index(IDENTITY)])
+
+
+def kept_over(
+    spec: TableSpec, key: str, ours: dt.datetime | None, archived: dt.datetime | None
+) -> str | None:
+    """Why a seed may not keep this database's row under an archived key, or None.
+
+    A seed keeps the rows the database holds (a live database is newer than its archive)
+    and records the load as this database's: kept over another archived row, the next
+    archive run would replace that row with this database's for good. Refused instead.
+    """
+    if same_row(ours, archived):
+        return None
+    return _(
+        "%(table)s, key %(key)s: this database holds a row it created (created %(ours)s) "
+        "under a key the archive holds for another row (created %(archived)s); kept, it "
+        "would replace the archived row at the next archive run. Nothing was loaded: copy "
+        "this database's row, delete it, seed again and enter it again (it then gets a key "
+        "the archive does not hold), or seed with --overwrite if the archived row may "
+        "replace it."
+    ) % {"table": spec.name, "key": key, "ours": _shown(ours), "archived": _shown(archived)}
+
+
+def _shown(moment: dt.datetime | None) -> str:
+    """A moment in local time, as staff read it (the loaders read it in other zones)."""
+    if moment is not None and timezone.is_aware(moment):
+        moment = timezone.localtime(moment)
+    return str(moment)

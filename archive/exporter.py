@@ -19,6 +19,7 @@ from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 from django.db import transaction
 from django.utils.dateparse import parse_date
@@ -39,7 +40,12 @@ from .tables import TableSpec
 from .transfer import Listed, Objects
 
 _MONTH_FILE = re.compile(r"^data/(?P<table>[^/]+)/(?P<month>\d{4}-\d{2})\.csv$")
-Progress = Callable[[str, int, int], None]
+
+
+class Progress(Protocol):
+    """Called as each of a table's files is written: files done of all, rows written."""
+
+    def __call__(self, what: str, done: int, total: int, *, rows: int | None = None) -> None: ...
 
 
 @dataclass
@@ -325,8 +331,9 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
             behind = drifted(files, stored, ctx.objects)
             outcome.changed_behind = sorted(behind & files.keys())
             targets = _targets(spec, ctx, files, stored, behind)
+            rows = 0  # written so far, for the progress line (known per file)
             if ctx.progress:
-                ctx.progress(spec.name, 0, len(targets))
+                ctx.progress(spec.name, 0, len(targets), rows=rows)
             for done, (key, month) in enumerate(targets, start=1):
                 expected = files.get(key) if key in behind else None
                 written = _produce(spec, month, key, ctx, owned, stored, expected)
@@ -334,8 +341,9 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
                     shrinking.append((key, written))
                 else:
                     futures.append(settle(key, written))
+                rows += written.records
                 if ctx.progress:
-                    ctx.progress(spec.name, done, len(targets))
+                    ctx.progress(spec.name, done, len(targets), rows=rows)
     except Exception as err:
         outcome.error = f"{type(err).__name__}: {err}"
     for future in futures:

@@ -31,18 +31,10 @@ from .collision import (
 from .merge import key_cells, key_value, sort_key
 from .ownership import Ownership
 from .sources import Month
-from .tables import TableSpec, tables
+from .tables import TableSpec, parent_spec
 
 # (parent table, month, parent keys) → (date, creation moment) of those archived that month.
 ArchivedParents = Callable[[TableSpec, Month, set], dict]
-
-
-def parent_spec(spec: TableSpec) -> TableSpec | None:
-    """The registry table a follower's date comes from (appointment for feedback)."""
-    if not spec.windowed or "__" not in spec.date_field:
-        return None
-    link = spec.model._meta.get_field(spec.date_field.split("__")[0])
-    return next(s for s in tables() if s.model is link.related_model)
 
 
 class RowFate:

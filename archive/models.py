@@ -11,7 +11,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from .tables import table_label
 
 
 class ArchiveIdentity(models.Model):
@@ -94,8 +97,11 @@ class SeedLoad(models.Model):
         ]
 
     def __str__(self) -> str:
-        what = _("full") if self.full else f"{self.window_start}…{self.window_end}"
-        return f"{self.table}: {what}"
+        if self.full:
+            what = _("full")
+        else:
+            what = f"{date_format(self.window_start)}–{date_format(self.window_end)}"
+        return f"{table_label(self.table)}: {what}"
 
 
 class ArchiveOrigin(models.Model):
@@ -238,4 +244,6 @@ class StaffUpload(models.Model):
         ordering = ["-received_at"]
 
     def __str__(self) -> str:
-        return self.upload_id
+        """The upload as staff know it: when it came, local time (its id is a UTC stamp)."""
+        when = date_format(timezone.localtime(self.received_at), "SHORT_DATETIME_FORMAT")
+        return _("Upload of %(when)s") % {"when": when}

@@ -10,12 +10,16 @@ whatever the database holds (the merge would otherwise skip both copies, or pick
 from __future__ import annotations
 
 import bisect
+import csv
+import re
 from dataclasses import dataclass
 
 from django.db import connection, models
 from django.db.models.sql import Query
 from django.utils.translation import gettext as _
 
+from .collision import identity_field, kept_over
+from .constraints import constraint_fields
 from .errors import MAX_ERRORS, RowError
 from .pg_merge import columns_sql, q
 from .reader import CsvFile
@@ -49,11 +53,35 @@ class StagedFiles:
         csv_file = self.files[at]
         return csv_file.name, csv_file.row_line(row - self.starts[at])
 
+    def column(self, name: str, fields: tuple[str, ...]) -> tuple[int | None, str | None]:
+        """The first of ``fields`` in file ``name``: its position and the file's headers."""
+        csv_file = next((f for f in self.files if f.name == name), self.files[0])
+        found = [csv_file.columns.index(f) for f in fields if f in csv_file.columns]
+        if not found:
+            return None, None
+        headers = [csv_file.headers[i] for i in found if i < len(csv_file.headers)]
+        return found[0] + 1, ", ".join(headers) or None
+
+
+def copied_problems(spec: TableSpec, table: str, copied: StagedFiles) -> list[RowError]:
+    """After the table's own checks failed on rows COPY put straight into it (it was
+    empty): the same checks as on staged rows, numbered in the order COPY appended them."""
+    numbered = f"(SELECT row_number() OVER (ORDER BY ctid) AS {ROW}, * FROM {table})"
+    return staged_problems(spec, numbered, copied, table, keeps=False)
+
 
 def staged_problems(
-    spec: TableSpec, tmp: str, staged: StagedFiles, limit: int = MAX_ERRORS
+    spec: TableSpec,
+    tmp: str,
+    staged: StagedFiles,
+    table: str,
+    *,
+    keeps: bool,
+    limit: int = MAX_ERRORS,
 ) -> list[RowError]:
-    """Keys and unique values twice among the staged rows, and unknown parents."""
+    """Keys and unique values twice among the staged rows, unknown parents, and (when the
+    table's rows are kept) rows this database created under a staged row's key; ``tmp``
+    is a table, or a query, with the rows' order in ``_row``."""
     errors: list[RowError] = []
     columns = set(staged.files[0].columns) if staged.files else set()
     uniques = [(spec.key_columns, None, _("this key appears more than once"))]
@@ -70,6 +98,32 @@ def staged_problems(
         for field in spec.fields:
             if field.is_relation and field.attname in columns and len(errors) < limit:
                 errors += _orphans(cursor, tmp, staged, field, limit - len(errors))
+        identity = identity_field(spec)
+        if keeps and identity is not None and identity.attname in columns:
+            errors += _kept_over(cursor, spec, tmp, table, staged, identity, limit - len(errors))
+    return errors[:limit]
+
+
+def _kept_over(cursor, spec, tmp, table, staged, identity, limit: int) -> list[RowError]:
+    """Staged rows whose key the table holds for another row (collision.kept_over): the
+    rows differing at all come from the database, the precision-aware compare decides."""
+    (key,) = spec.key_columns
+    moment = q(identity.attname)
+    cursor.execute(
+        f"SELECT s.{ROW}, s.{q(key)}, d.{moment}, s.{moment} FROM {tmp} s "
+        f"JOIN {table} d ON d.{q(key)} = s.{q(key)} WHERE d.{moment} <> s.{moment} "
+        f"ORDER BY s.{ROW}"
+    )
+    errors = []
+    column_at = staged.files[0].columns.index(identity.attname) + 1
+    while len(errors) < limit and (found := cursor.fetchmany(1000)):
+        for row, value, ours, archived in found:
+            reason = kept_over(spec, str(value), ours, archived)
+            if reason is None:
+                continue
+            name, line = staged.place(row)
+            header = _header(staged, name, column_at)
+            errors.append(RowError(name, line, column_at, header, str(archived), reason))
     return errors[:limit]
 
 
@@ -84,7 +138,7 @@ def _twice(cursor, spec, tmp, staged, fields, condition, message, limit) -> list
     cursor.execute(
         f"SELECT {ROW}, first, {cols} FROM (SELECT {ROW}, {cols}, "
         f"first_value({ROW}) OVER (PARTITION BY {cols} ORDER BY {ROW}) AS first "
-        f"FROM {tmp} WHERE {not_null} AND ({where})) s WHERE {ROW} <> first "
+        f"FROM {tmp} s WHERE {not_null} AND ({where})) s WHERE {ROW} <> first "
         f"ORDER BY {ROW} LIMIT {int(limit)}",
         params,
     )
@@ -98,7 +152,8 @@ def _twice(cursor, spec, tmp, staged, fields, condition, message, limit) -> list
             "first": where_first,
         }
         value = ", ".join("" if v is None else str(v) for v in values)
-        errors.append(RowError(name, line, None, ", ".join(fields), value, reason))
+        column, header = staged.column(name, fields)
+        errors.append(RowError(name, line, column, header or ", ".join(fields), value, reason))
     return errors
 
 
@@ -130,3 +185,29 @@ def _header(staged: StagedFiles, name: str, column: int) -> str | None:
         if csv_file.name == name and column <= len(csv_file.headers):
             return csv_file.headers[column - 1]
     return None
+
+
+_KEY_DETAIL = re.compile(r"Key \((.*)\)=\((.*)\)", re.DOTALL)
+_COPY_ROW = re.compile(r'line \d+: "(.*)"$', re.DOTALL)
+
+
+def constraint_error(spec: TableSpec, csv_file: CsvFile, line: int | None, diag) -> RowError:
+    """A row COPY refused for a constraint (a key or a slot twice, a CHECK), placed on its
+    column with its value and the constraint's own message."""
+    fields, message = constraint_fields(spec, diag.constraint_name)
+    value = None
+    found = _KEY_DETAIL.search(diag.message_detail or "")
+    if found:
+        fields = fields or tuple(n.strip().strip('"') for n in found.group(1).split(","))
+        value = found.group(2)
+    at = next((csv_file.columns.index(f) for f in fields if f in csv_file.columns), None)
+    row = _COPY_ROW.search(diag.context or "")
+    if value is None and at is not None and row:
+        cells = next(csv.reader([row.group(1)], delimiter=csv_file.delimiter), [])
+        value = cells[at] if at < len(cells) else None
+    column = None if at is None else at + 1
+    header = csv_file.headers[at] if at is not None and at < len(csv_file.headers) else None
+    reason = message or diag.message_primary or ""
+    if found and diag.message_primary:
+        reason += f" ({diag.message_primary})"
+    return RowError(csv_file.name, line, column, header, value, reason)

@@ -17,13 +17,13 @@ from collections.abc import Iterator
 
 import psycopg
 from django.conf import settings
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, IntegrityError, connection, transaction
 
 from .codec import is_text
 from .errors import LoadError, RowError
 from .loading import TableCounts, database_error, reset_sequences
 from .lock import keep_archive_runs_out
-from .pg_checks import StagedFiles, add_checks, staged_problems
+from .pg_checks import StagedFiles, add_checks, constraint_error, copied_problems, staged_problems
 from .pg_merge import (
     Staging,
     begin_rewrite,
@@ -75,6 +75,7 @@ class PgLoader:
         known, looked = None, empty or self.overwrite
         tmp = q(f"{spec.name}_staged")
         set_aside, staged, staged_rows = None, [], 0
+        copied = StagedFiles([], [])  # files COPY put straight into the table
         rewrite = False  # decided by the first file
         for number, csv_file in enumerate(files):
             if number == 0 and self.overwrite and not empty and not self.dry_run:
@@ -85,23 +86,32 @@ class PgLoader:
                 bulk = (expected_bytes or 0) >= BULK_BYTES and not self.dry_run
                 if set_aside is None and bulk:
                     set_aside = set_aside_indexes(spec, key=True)
-                counts.inserted += self._copy(table, csv_file)
+                if not copied.files:
+                    _defer_parents()
+                copied.starts.append(counts.inserted)
+                copied.files.append(csv_file)
+                counts.inserted += self._copy(table, csv_file, spec)
             else:
                 if not looked and csv_file.row_filter is None:
-                    known, looked = known_keys(table, spec), True
+                    known, looked = known_keys(table, spec, csv_file), True
                 if known is not None:
-                    csv_file.skip_known(known)
+                    csv_file.skip_known(known, known if known.checks else None)
                 if not staged:
                     _create_staging(tmp, table, spec)
                     starts = []
                 starts.append(staged_rows)
-                staged_rows += self._copy(tmp, csv_file)
+                staged_rows += self._copy(tmp, csv_file, spec)
+                csv_file.check_kept()  # its queries wait for the COPY's end
                 staged.append(csv_file)
                 counts.unchanged += csv_file.stats.existing
             counts.add_file(csv_file)
             csv_file.close()
+        if copied.files:
+            _check_copied(spec, table, copied, "SET CONSTRAINTS ALL IMMEDIATE")
         if staged:
-            problems = staged_problems(spec, tmp, StagedFiles(starts, staged))
+            # Rows held were skipped (and checked) while reading, if every file could be.
+            keeps = not self.overwrite and not all(c.skips_known for c in staged)
+            problems = staged_problems(spec, tmp, StagedFiles(starts, staged), table, keeps=keeps)
             if problems:
                 raise LoadError(problems)
         try:
@@ -128,7 +138,9 @@ class PgLoader:
                     counts.updated += updated
                     counts.unchanged += staged_rows - inserted - updated
                 if set_aside:
-                    restore_indexes(cursor, spec, set_aside)
+                    _check_copied(
+                        spec, table, copied, lambda: restore_indexes(cursor, spec, set_aside)
+                    )
         except DatabaseError as err:
             raise database_error(counts.files, err) from err
         if counts.inserted:
@@ -138,7 +150,7 @@ class PgLoader:
         if not self.dry_run:  # setval outlives a rollback
             reset_sequences(self.inserted_into)
 
-    def _copy(self, target: str, csv_file: CsvFile) -> int:
+    def _copy(self, target: str, csv_file: CsvFile, spec: TableSpec) -> int:
         """Stream the file's kept rows into ``target``; returns the rows copied."""
         if not csv_file.ok:
             return 0
@@ -161,7 +173,7 @@ class PgLoader:
                     for chunk in csv_file.records():
                         copy.write(chunk)
             except psycopg.Error as err:
-                raise _copy_error(csv_file, err) from err
+                raise _copy_error(spec, csv_file, err) from err
             copied = cursor.rowcount
             cursor.execute("SELECT set_config('TimeZone', %s, true)", [session_zone])
         return copied
@@ -177,6 +189,27 @@ def _rewrites(spec: TableSpec, table: str, first: CsvFile, expected_bytes: int |
     return outweighs(table, expected_bytes)
 
 
+def _defer_parents() -> None:
+    """Let the foreign keys wait for the end of the COPY into an empty table (for
+    ``_check_copied``): checked at the end of the statement, a row without its parent
+    would undo the COPY, and with it the rows that tell which lines lack one."""
+    with connection.cursor() as cursor:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
+def _check_copied(spec: TableSpec, table: str, copied: StagedFiles, check) -> None:
+    """Run the table's own checks (SQL, or a callable) on the rows COPY put into it;
+    if they fail, find every row at fault with its file and line (pg_checks)."""
+    try:
+        with transaction.atomic(), connection.cursor() as cursor:
+            check() if callable(check) else cursor.execute(check)
+    except IntegrityError as err:
+        problems = copied_problems(spec, table, copied) if copied.files else []
+        if not problems:
+            raise
+        raise LoadError(problems) from err
+
+
 def _create_staging(tmp: str, table: str, spec: TableSpec) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"DROP TABLE IF EXISTS {tmp}")
@@ -187,12 +220,14 @@ def _create_staging(tmp: str, table: str, spec: TableSpec) -> None:
     add_checks(tmp, table)
 
 
-def _copy_error(csv_file: CsvFile, err: psycopg.Error) -> LoadError:
+def _copy_error(spec: TableSpec, csv_file: CsvFile, err: psycopg.Error) -> LoadError:
     """PostgreSQL's complaint about one COPY row, placed at the file's line and column."""
     found = _COPY_CONTEXT.search(err.diag.context or "")
     if not found:
         return database_error([csv_file.name], err)
     line = csv_file.file_line(int(found.group(1)))
+    if err.diag.constraint_name:  # a key twice, a slot twice, a CHECK: its column and value
+        return LoadError([constraint_error(spec, csv_file, line, err.diag)])
     column = None
     if found.group(2) in csv_file.columns:
         column = csv_file.file_column(csv_file.columns.index(found.group(2)) + 1)

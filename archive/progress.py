@@ -51,7 +51,8 @@ class ProgressLog:
     Called with ``(what, done, total)``, where ``done`` counts within ``what`` (a table, a
     file): when ``what`` changes, what was done before is added to the run's total, so
     the rate is the whole run's. ``unit`` is a noun (rows, files, objects) or None for
-    bytes, shown as sizes.
+    bytes, shown as sizes. A caller that knows the rows ``what`` holds so far (counted per
+    file, not per row) passes ``rows``: the line adds the run's rows and their rate.
     """
 
     def __init__(
@@ -70,17 +71,30 @@ class ProgressLog:
         self._what: str | None = None
         self._before = 0  # done in the earlier parts of the run
         self._done = 0
+        self._rows_before = 0  # rows of the earlier parts, when the caller counts rows
+        self._rows: int | None = None
 
-    def __call__(self, what: str, done: int, total: int | None = None) -> None:
+    def __call__(
+        self, what: str, done: int, total: int | None = None, *, rows: int | None = None
+    ) -> None:
         if what != self._what:
             self._before += self._done
+            self._rows_before += self._rows or 0
             self._what = what
-        self._done = done
+        self._done, self._rows = done, rows
         now = self._clock()
         if now - self._last < self._every:
             return
         self._last = now
-        self._write(self.line(what, done, total, (self._before + done) / (now - self._start)))
+        elapsed = now - self._start
+        line = self.line(what, done, total, (self._before + done) / elapsed)
+        if rows is not None:
+            run_rows = self._rows_before + rows
+            line += _("; %(rows)s rows, %(rate)s rows/s") % {
+                "rows": grouped(run_rows),
+                "rate": _rate(run_rows / elapsed),
+            }
+        self._write(line)
 
     def line(self, what: str, done: int, total: int | None, rate: float) -> str:
         values = {
@@ -102,8 +116,13 @@ class ProgressLog:
     def _amount(self, amount: float) -> str:
         if self._unit is None:
             return filesizeformat(amount)
-        decimals = 0 if amount >= 10 or float(amount).is_integer() else 1
-        return f"{grouped(amount, decimals)} {self._unit}"
+        return f"{_rate(amount)} {self._unit}"
+
+
+def _rate(amount: float) -> str:
+    """A count or a rate: whole from 10 up, else one decimal (``0.4``) unless whole."""
+    decimals = 0 if amount >= 10 or float(amount).is_integer() else 1
+    return grouped(amount, decimals)
 
 
 def seed_progress_log(write: Callable[[str], None], *, every: float | None = None):

@@ -20,7 +20,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from django.db import models
 from django.utils import timezone
@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from .cells import SEPARATOR, block_pattern, copy_text, fast_pattern
 from .codec import CellError
+from .collision import IDENTITY
 from .errors import ErrorLog, RowError
 from .row_repairs import repair_row, row_repairs
 from .spreadsheet import DAY_FIRST, DMY, MONTH_FIRST, date_order
@@ -110,6 +111,18 @@ class RowFilter:
     hint: Callable[[str], object] | None = None
 
 
+class KeptCheck(Protocol):
+    """Whether rows kept because the table holds their key may be kept (pg_merge.KnownKeys).
+
+    ``check(line, key, creation cell)`` and ``flush()`` return the problems found, as
+    (line, creation cell, reason); ``flush`` ends a file, after its COPY (CsvFile.check_kept).
+    """
+
+    def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]: ...
+
+    def flush(self) -> list[tuple[int, str, str]]: ...
+
+
 @dataclass
 class FileStats:
     rows: int = 0
@@ -160,6 +173,8 @@ class CsvFile:
         self._contrary: dict[int, tuple[int, str]] = {}
         self._known: Callable[[str], bool] | None = None
         self._positions: list[int] | None = None
+        self._kept: KeptCheck | None = None
+        self._identity_at = 0
         try:
             self._read_header()
         except (UnicodeDecodeError, csv.Error) as err:
@@ -191,11 +206,18 @@ class CsvFile:
     def skips_known(self) -> bool:
         return self._known is not None
 
-    def skip_known(self, known: Callable[[str], bool | int]) -> None:
+    def skip_known(self, known: Callable[[str], bool | int], kept: KeptCheck | None = None) -> None:
         """Skip rows whose key ``known`` says the table holds (they are kept as they are);
-        ``HELD_AGAIN`` from it means the key came before in the files: refused."""
+        ``HELD_AGAIN`` from it means the key came before in the files: refused.
+
+        ``kept`` is asked of each row skipped so whether the database's row under that
+        key may be kept (collision.kept_over): each row it refuses is an error.
+        """
         (key,) = self.spec.key_columns
         self._known, self._key_at = known, self.columns.index(key)
+        if kept is not None and IDENTITY in self.columns:
+            self._kept = kept
+            self._identity_at = self.columns.index(IDENTITY)
 
     def _lines(self, first: str) -> Iterator[str]:
         pending = self._pending
@@ -266,16 +288,36 @@ class CsvFile:
         known = self._known if self._known is not None and first_is_key else None
         if known is None:
             return None
+        check = self._kept.check if self._kept is not None else None
+        # The creation moment is found from the line's end, past the cells after it (a few
+        # searches from the right, nothing split or copied but the cell itself).
+        after = len(self.fields) - 1 - self._identity_at
 
         def existing(line: str) -> bool:
             end = line.find(delimiter)
-            if end <= 0 or line[0] == '"' or line.count('"') % 2:
+            if end <= 0 or line[0] == '"':
                 return False
-            held = known(line[:end])
+            quoted = '"' in line
+            if quoted and line.count('"') % 2:
+                return False
+            if check is not None:
+                start = stop = len(line)
+                for _cell in range(after + 1):
+                    stop, start = start, line.rfind(delimiter, end, start)
+                    if start < 0:
+                        return False  # too few cells: read as CSV, which says so
+                if quoted and line.find('"', start) >= 0:
+                    return False  # a quote from the moment on: read as CSV instead
+                created = line[start + 1 : stop] if after else line[start + 1 :].rstrip("\r\n")
+            key = line[:end]
+            held = known(key)
             if not held:
                 return False
             if held is HELD_AGAIN:
-                self._key_again(self._line, line[:end])
+                self._key_again(self._line, key)
+            elif check is not None:
+                for problem in check(self._line, key, created):
+                    self._kept_error(*problem)
             stats.existing += 1
             return True
 
@@ -439,6 +481,9 @@ class CsvFile:
             if held:
                 if held is HELD_AGAIN:
                     self._key_again(line, row[key_at])
+                elif self._kept is not None:
+                    for problem in self._kept.check(line, row[key_at], row[self._identity_at]):
+                        self._kept_error(*problem)
                 stats.existing += 1
                 continue
             joined = SEPARATOR.join(row)
@@ -505,9 +550,19 @@ class CsvFile:
         writer.writerow(cells)
         return buffer.getvalue()
 
+    def check_kept(self) -> None:
+        """Report the rows kept that ``kept.flush`` finds to be other rows: asked once
+        ``records`` is read to its end and whatever consumed it (a COPY) has ended."""
+        if self._kept is not None:
+            for problem in self._kept.flush():
+                self._kept_error(*problem)
+
     def _key_again(self, line: int, key: str) -> None:
         column = self.file_column(self._key_at + 1)
         self._error(line, column, key, _("this key appears more than once in the files"))
+
+    def _kept_error(self, line: int, created: str, reason: str) -> None:
+        self._error(line, self.file_column(self._identity_at + 1), created, reason)
 
     def _note_date_order(self, read, position: int, line: int, cell: str) -> None:
         if read.guessed:

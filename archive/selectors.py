@@ -1,7 +1,9 @@
-"""Reads of the archive app for other apps (the dashboard): what the archive last reported."""
+"""Reads of the archive app for other apps (the dashboard): what the archive last reported, and
+the words its states are shown with (``STATUS_LABELS``, from archive.labels)."""
 
 from __future__ import annotations
 
+from .labels import STATUS_LABELS as STATUS_LABELS
 from .models import ArchiveVerification
 
 

@@ -24,7 +24,6 @@ from meetassist.exceptions import DomainError
 
 from . import changes
 from .exporter import Progress, RunContext, TableOutcome, Uploader, table_archive
-from .fate import parent_spec
 from .keys import archive_key_floors, sequences_past
 from .lock import run_lock
 from .manifest import (
@@ -38,7 +37,7 @@ from .models import ArchiveIdentity, ArchiveOrigin
 from .ownership import claims
 from .sources import row_source
 from .storage import MANIFEST_KEY, archive_storage
-from .tables import TableSpec
+from .tables import TableSpec, parent_spec
 from .tables import tables as registry_tables
 from .transfer import Objects, objects
 

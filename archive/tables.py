@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import translation
 from django.utils.functional import Promise
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -87,6 +88,12 @@ class TableSpec:
     def windowed(self) -> bool:
         return self.kind == "windowed"
 
+    @property
+    def label(self) -> str:
+        """The table as staff call it, in their language (the model's plural name), as
+        the dashboard's database page names it."""
+        return capfirst(str(self.model._meta.verbose_name_plural))
+
     def field_for_header(self, header: str) -> models.Field | None:
         """The field a CSV header names: ours (``customer_id``), the original's
         (CustomerID), or the admin export's label in any language (``Mã khách hàng``)."""
@@ -144,6 +151,12 @@ def _name_keys() -> frozenset[str]:
     )
 
 
+def table_label(name: str) -> str:
+    """A table's name as staff call it; a name no longer archived as it is."""
+    spec = _BY_NAME.get(name.lower())
+    return spec.label if spec else name
+
+
 def table(name: str) -> TableSpec:
     """The spec for a table name, matched case-insensitively (``Customer`` → customer)."""
     try:
@@ -161,3 +174,11 @@ def tables(names: list[str] | None = None) -> list[TableSpec]:
         return list(TABLES)
     wanted = {table(n).name for n in names}
     return [spec for spec in TABLES if spec.name in wanted]
+
+
+def parent_spec(spec: TableSpec) -> TableSpec | None:
+    """The registry table a follower's date comes from (appointment for feedback)."""
+    if not spec.windowed or "__" not in spec.date_field:
+        return None
+    link = spec.model._meta.get_field(spec.date_field.split("__")[0])
+    return next(s for s in tables() if s.model is link.related_model)

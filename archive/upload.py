@@ -30,6 +30,7 @@ from meetassist.exceptions import DomainError
 from .engine import LoadResult, ProgressCallback, run_load
 from .errors import LoadError, RowError
 from .keys import sequences_past_archive
+from .labels import status_label
 from .manifest import ManifestUnreadable, manifest_read
 from .reader import delimiter_of
 from .seed_sources import Source, Window, table_for_file, unknown_table
@@ -249,7 +250,7 @@ def upload_confirm(
     except DomainError as err:
         archived = _("Loaded, but not archived: %(reason)s") % {"reason": err}
     else:
-        archived = _("Archive: %(status)s.") % {"status": archive.status}
+        archived = _("Archive: %(status)s.") % {"status": status_label(archive.status)}
         if archive.message:
             archived += " " + archive.message
     return UploadResult(loaded.tables, loaded.window, loaded.dry_run, archived)

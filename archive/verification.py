@@ -31,7 +31,7 @@ from .lock import archive_held
 from .manifest import ManifestUnreadable, manifest_read
 from .models import ArchiveVerification
 from .object_scan import ObjectScan
-from .storage import MANIFEST_KEY
+from .storage import MANIFEST_KEY, archive_place
 from .stored_files import (
     CHANGED,
     DATA_PREFIX,
@@ -119,6 +119,8 @@ def _verify(record: bool, progress: Callable[[str, int, int], None] | None) -> V
     entries = _entries(manifest)
     listed = {key: name for name, entry in entries.items() for key in entry["files"]}
     stored = stored_objects()
+    if manifest is None and not stored:
+        return _finish(_no_archive(report), record)
     if manifest is None and stored:
         report.findings.append(Finding(NOTE, MANIFEST_KEY, _("there is no manifest")))
     highest: dict[str, int] = {}
@@ -137,6 +139,18 @@ def _verify(record: bool, progress: Callable[[str, int, int], None] | None) -> V
             highest[checked.table] = max(highest.get(checked.table, scan.max_key), scan.max_key)
     report.findings.extend(_table_findings(entries, highest))
     return _finish(report, record)
+
+
+def _no_archive(report: VerificationReport) -> VerificationReport:
+    """No manifest and no data file: a wrong or missing ARCHIVE_DIR or bucket, or nothing
+    archived yet. Nothing there cannot "match its manifest" (as seed_from_s3 refuses it)."""
+    report.manifest_problem = _(
+        "There is no archive to verify: %(place)s holds no manifest (%(manifest)s) and no "
+        "data files (data/*.csv). Check ARCHIVE_BUCKET or ARCHIVE_DIR, or archive a database "
+        "there first (manage.py archive_now)."
+    ) % {"place": archive_place(), "manifest": MANIFEST_KEY}
+    report.findings.append(Finding(MISSING, MANIFEST_KEY, _("there is no archive here")))
+    return report
 
 
 def _entries(manifest: dict[str, Any] | None) -> dict[str, dict[str, Any]]:

@@ -50,7 +50,7 @@ def main() -> int:
     else:
         env.setdefault("DATABASE_URL", DATABASE)
     which = "sqlite_and_a_folder" if args.sqlite else "postgresql_and_s3"
-    command = [sys.executable, "-m", "pytest", TEST + which, "-q", "-s", "--runxfail"]
+    command = [sys.executable, "-m", "pytest", TEST + which, "-q", "-s"]
     command += ["-p", "no:logging"]
     started = time.monotonic()
     done = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True)

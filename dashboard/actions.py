@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -93,7 +94,8 @@ def day_load(request: HttpRequest) -> HttpResponse:
     _report(
         request,
         started,
-        _("%(date)s was loaded from the archive.") % {"date": date.isoformat()},
+        _("%(date)s was loaded from the archive.")
+        % {"date": date_format(date, "SHORT_DATE_FORMAT")},
     )
     task = None if started.finished else started.task_id
     return _to(request, "dashboard:day", access.DAY_PAGE, date=date.isoformat(), task=task)

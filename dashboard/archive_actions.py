@@ -16,6 +16,7 @@ from typing import Any
 from celery.result import EagerResult
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django_celery_beat.models import PeriodicTask
 
@@ -96,7 +97,7 @@ def archive_day_load(*, user: Any, date: dt.date) -> TaskStarted:
         user=user,
         obj=ArchiveIdentity.current(),
         message=_("Loading %(date)s from the archive: %(outcome)s.")
-        % {"date": date.isoformat(), "outcome": _outcome(started)},
+        % {"date": date_format(date, "SHORT_DATE_FORMAT"), "outcome": _outcome(started)},
     )
     return started
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 
 from appointments.models import AppointmentStatus, ParticipantStatus, ProgramStatus
 from appointments.selectors import Overview, WeekCount
+from archive.selectors import STATUS_LABELS
 
 from .charts import Chart, Column, Series, stacked_bars
 
@@ -20,11 +21,8 @@ DATA_LABELS = {
     "unique": gettext_lazy("unique"),
     "check": gettext_lazy("check"),
     "identity": gettext_lazy("identity"),
-    "uploaded": gettext_lazy("uploaded"),
-    "unchanged": gettext_lazy("unchanged"),
-    "failed": gettext_lazy("failed"),
-    "success": gettext_lazy("success"),
-    "partial": gettext_lazy("partial"),
+    # the archive's run, table and file states, worded where the archive words them
+    **STATUS_LABELS,
 }
 
 STATUS_COLORS = {
@@ -65,7 +63,7 @@ def thirty_day_chart(overview: Overview) -> Chart | None:
         return None
     columns = [
         Column(
-            label=date_format(day.date, "d/m"),
+            label=date_format(day.date, "MONTH_DAY_FORMAT"),
             title=date_format(day.date, "SHORT_DATE_FORMAT"),
             values=day.by_status,
         )
@@ -83,7 +81,7 @@ def weekly_chart(weeks: list[WeekCount]) -> Chart:
     series = Series("new", _("New customers"), "#417690")
     columns = [
         Column(
-            label=date_format(week.week_start, "d/m"),
+            label=date_format(week.week_start, "MONTH_DAY_FORMAT"),
             title=_("Week of %(date)s")
             % {"date": date_format(week.week_start, "SHORT_DATE_FORMAT")},
             values={"new": week.count},

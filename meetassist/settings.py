@@ -182,6 +182,8 @@ USE_TZ = True
 # admin's changelists show integer keys unformatted (appointments.admin.identifiers).
 USE_THOUSAND_SEPARATOR = True
 NUMBER_GROUPING = 3
+# One date style per language on every page, the admin's and ours (meetassist/formats).
+FORMAT_MODULE_PATH = ["meetassist.formats"]
 
 # --- Static files -----------------------------------------------------------------------
 # Behind API Gateway the app answers under the stage path (/dev/...). Django fixes

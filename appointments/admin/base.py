@@ -26,7 +26,7 @@ from ..resources import for_viewer
 from ..visibility import hidden_models
 from .audit import log_action, log_export
 from .changelist import ProbingDatesChangeList
-from .export import ArchiveCSV, TypedXLSX, export_filename
+from .export import ArchiveCSV, ColumnLabelsExportForm, TypedXLSX, export_filename
 from .identifiers import IdentifierColumnsMixin
 from .paginator import EstimatedCountPaginator
 from .personal import PersonalDataMixin
@@ -92,6 +92,7 @@ class MeetAssistAdmin(IdentifierColumnsMixin, PersonalDataMixin, ExportMixin, ad
     # Links staff paste usually lack a scheme; assume https (Django 6's default).
     formfield_overrides = {URLField: {"assume_scheme": "https"}}
     export_formats = [ArchiveCSV, TypedXLSX]
+    export_form_class = ColumnLabelsExportForm
     # A BOM so Excel reads Vietnamese CSV as UTF-8.
     to_encoding = "utf-8-sig"
 

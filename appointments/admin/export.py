@@ -14,6 +14,7 @@ import io
 import tablib
 from django.utils import timezone
 from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import SelectableFieldsExportForm
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
@@ -21,6 +22,18 @@ from openpyxl.utils import get_column_letter
 
 #: Column widths follow the longest value, up to this many characters.
 COLUMN_WIDTH_MAX = 50
+
+
+class ColumnLabelsExportForm(SelectableFieldsExportForm):
+    """The export page's column checkboxes say what the file's headers will say (the
+    resource's ``column_label``), not the field's name title-cased in English."""
+
+    def _get_field_label(self, resource, field_name: str) -> str:
+        field = resource.fields.get(field_name)
+        column_label = getattr(resource, "column_label", None)
+        if field is None or column_label is None:
+            return super()._get_field_label(resource, field_name)
+        return column_label(resource(), field)
 
 
 class ArchiveCSV(CSV):

@@ -26,6 +26,14 @@ from .conftest import assert_manifest_truthful, failing, read_object, rows_of, w
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests assert the English wording of refusals and manifest problems."""
+    with translation.override("en"):
+        yield
+
+
 JAN, FEB, MAR = dt.date(2025, 1, 10), dt.date(2025, 2, 10), dt.date(2025, 3, 10)
 BROKEN = {
     "truncated": lambda raw: raw[: len(raw) // 2],

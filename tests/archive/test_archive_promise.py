@@ -44,6 +44,7 @@ from hypothesis.stateful import (
 
 from appointments import models as m
 from appointments import services
+from archive.collision import identity_field
 from archive.manifest import manifest_read
 from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
 from archive.ownership import Ownership, ownership
@@ -175,7 +176,6 @@ class ArchivePromise(RuleBasedStateMachine):
         self.created: set[int] = set()
         self.knows: set[str] = set()  # tables whose new keys must miss the archive's
         self.partial = False  # a --table seed happened (its parents may be missing)
-        self.seeded_over_collisions = False  # see _seed: a known gap, tested on its own
 
     def violated(self, kind: str, message: str) -> None:
         if kind not in TOLERATE:
@@ -514,8 +514,8 @@ class ArchivePromise(RuleBasedStateMachine):
             after, collisions, contested = settle(
                 self.expected[name], self.held[name], db[name], fate
             )
-            if "collision" in TOLERATE or self.seeded_over_collisions:
-                # the merge (or a seed's claim, see _seed) may have replaced the archived row
+            if "collision" in TOLERATE:
+                # the merge may have replaced the archived row
                 for key in collisions:
                     after[key] = after[key] | {Row(self.held[name][key], db[name][key])}
             outcome = outcomes.get(name)
@@ -526,7 +526,7 @@ class ArchivePromise(RuleBasedStateMachine):
                 problems += seen.twice.get(name, [])
             if collisions:
                 event(f"collision in {name}")
-            if succeeded and collisions and not self.seeded_over_collisions:
+            if succeeded and collisions:
                 self.violated(
                     "collision",
                     f"{name} succeeded though this database created keys {collisions} that "
@@ -626,20 +626,35 @@ class ArchivePromise(RuleBasedStateMachine):
         self._account(before, after, loaded=True)
         self._check_loaded(names, before, after, options)
         self.knows |= set(names or NAMES)
-        if any(self._collisions_held(name) for name in NAMES):
-            # Known gap (test_a_seed_over_rows_created_here_under_archived_keys_is_refused):
-            # the seed keeps this database's own rows under archived keys and records the
-            # load, so the next run owns them and replaces the archived rows.
-            event("seed over rows created here under archived keys")
-            self.seeded_over_collisions = True
+        kept = [(n, k) for n in names or NAMES for k in self._collisions_held(n, options)]
+        if kept:
+            # Kept and recorded as loaded, the next run would replace the archived rows.
+            self.violated("seed", f"the seed kept rows created here under archived keys {kept}")
 
-    def _collisions_held(self, name: str) -> list:
-        """Keys under which this database holds a row it created over another archived row."""
+    def _collisions_held(self, name: str, options: dict) -> list:
+        """Keys under which this database holds a row it created over another archived row
+        that a seed with ``options`` reads (in its window, unless full)."""
+        window = None
+        if not options.get("full") and table(name).windowed:
+            middle, width = options["date"], dt.timedelta(days=options["window_days"])
+            window = (middle - width, middle + width)
+
+        if identity_field(table(name)) is None:
+            return []  # not keyed by a sequence: a new row takes the key's place
+
+        def read(row: Row) -> bool:
+            if window is None:
+                return True
+            return window[0] <= dt.date.fromisoformat(cell(name, row.cells, "date")) <= window[1]
+
         return [
             key
             for key, ident in self.held[name].items()
             if ident in self.created
-            and any(r is not None and r.ident != ident for r in self.expected[name].get(key, ()))
+            and any(
+                r is not None and r.ident != ident and read(r)
+                for r in self.expected[name].get(key, ())
+            )
         ]
 
     def _seed_must_succeed(self, names: list[str] | None) -> bool:
@@ -704,7 +719,7 @@ class ArchivePromise(RuleBasedStateMachine):
     def corrupt_manifest(self, kind: str, restore: bool, day: dt.date) -> None:
         """A damaged manifest: runs and seeds refuse it until it is restored."""
         data = read_object(MANIFEST_KEY)
-        self.saved_manifest = (data, self.manifest)
+        self.saved_manifest = (data, self.manifest, data_objects())
         if kind == "missing":
             archive_storage().delete(MANIFEST_KEY)
             self.manifest = "missing"
@@ -725,9 +740,15 @@ class ArchivePromise(RuleBasedStateMachine):
     @rule()
     def restore_manifest(self) -> None:
         """The recovery the refusal suggests: put back an earlier version of the manifest."""
-        data, state = self.saved_manifest
+        data, state, objects_then = self.saved_manifest
         put_bytes(MANIFEST_KEY, data)
-        self.manifest = state
+        # A run that went on meanwhile (a take-over refused on some tables) rewrote files:
+        # the manifest put back no longer describes them, as after a run that died.
+        self.manifest = state if data_objects() == objects_then else "stale"
+
+
+def data_objects() -> dict[str, tuple]:
+    return {k: v for k, v in fingerprint().items() if k != MANIFEST_KEY}
 
 
 def run_promise(env: Env) -> None:
@@ -797,12 +818,8 @@ def test_a_run_dying_between_uploads_keeps_a_moved_row_in_one_of_its_months(s3_b
     assert any(str(moved.pk) in ids for ids in months.values()), months
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap found by the model test: a seed keeps this database's own rows under "
-    "archived keys and records the load as its own, so the next run replaces the archived rows",
-)
 def test_a_seed_over_rows_created_here_under_archived_keys_is_refused(s3_bucket):
+    """Found by the model: kept, the row would replace the archived one at the next run."""
     consultant = m.Consultant.objects.create(full_name="Tư vấn gốc", join_date=dt.date(2025, 1, 1))
     assert archive_run().status == "success"
     wipe_database()  # another database, which made its own consultant under the same key
@@ -817,3 +834,86 @@ def test_a_seed_over_rows_created_here_under_archived_keys_is_refused(s3_bucket)
     archive_run()
     names = [row[1] for row in rows_of("data/consultant.csv")]
     assert "Tư vấn gốc" in names, "the archived consultant was replaced by this database's own"
+
+
+def test_feedback_seeded_alone_in_a_window_stays_archived(settings, tmp_path):
+    """Found by the long profile (SQLite, 60×40): the feedback seed's window claimed the
+    dates of feedback it could not load (its appointments not held), so the next run
+    dropped them (ownership: a follower's window counts where its parent's does)."""
+    ArchivePromise.env = Env(settings, tmp_path)
+    with translation.override("en"):
+        state = ArchivePromise()
+        state.first_database(days=[])
+        state.replace_database(
+            day=dt.date(2025, 1, 1), days=0, own=[dt.date(2025, 1, 1)], then="seeds a window"
+        )
+        state.archive(take_over=False)
+        state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointmentfeedback"])
+        state.archive(take_over=False)
+        state.teardown()
+
+
+def test_feedback_seeded_before_its_appointments_stays_archived(settings, tmp_path):
+    """The appointments' window loaded after the feedback's does not make the feedback
+    load claim what it could not load then (ownership: its parent's claims by then)."""
+    ArchivePromise.env = Env(settings, tmp_path)
+    with translation.override("en"):
+        state = ArchivePromise()
+        state.first_database(days=[])
+        state.replace_database(day=dt.date(2025, 1, 1), days=0, own=[], then="seeds a window")
+        state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointmentfeedback"])
+        state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointment"])
+        state.archive(take_over=False)
+        state.teardown()
+
+
+@pytest.mark.postgres
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by the suite's derandomized PostgreSQL profile (unshrunk), also on the "
+    "merge base 570ffa1: after take-overs and a replaced database that takes over, a "
+    "take-over run dying after 31 storage calls drops the first database's appointment 1",
+)
+def test_a_take_over_dying_keeps_the_first_databases_appointment(s3_endpoint, settings, tmp_path):
+    ArchivePromise.env = Env(settings, tmp_path)
+    with translation.override("en"):
+        state = ArchivePromise()
+        state.first_database(
+            days=[
+                dt.date(2025, 3, 4),
+                dt.date(2025, 1, 7),
+                dt.date(2025, 3, 31),
+                dt.date(2025, 1, 28),
+            ]
+        )
+        state.archive_dying(calls=16, take_over=True)
+        state.change_slot(choice=12, day=dt.date(2025, 2, 10), hour=10, how="delete")
+        state.seed(day=dt.date(2025, 2, 16), days=3, how="window", names=["programparticipant"])
+        state.change_feedback(choice=4993, how="edit", rating=5)
+        state.archive(take_over=True)
+        state.replace_database(
+            day=dt.date(2025, 2, 18), days=3, own=[dt.date(2025, 1, 30)], then="waits"
+        )
+        state.change_slot(choice=1423, day=dt.date(2025, 1, 26), hour=9, how="delete")
+        state.create_appointment(day=dt.date(2025, 3, 5), hour=11)
+        state.change_feedback(choice=970, how="edit", rating=0)
+        state.seed(
+            day=dt.date(2025, 3, 11),
+            days=1,
+            how="window",
+            names=["appointment", "consultantschedule", "customer"],
+        )
+        state.change_feedback(choice=9, how="delete", rating=0)
+        state.archive_dying(calls=8, take_over=True)
+        state.replace_database(
+            day=dt.date(2025, 2, 24),
+            days=18,
+            own=[dt.date(2025, 1, 20)],
+            then="takes over",
+        )
+        state.corrupt_manifest(day=dt.date(2025, 1, 15), kind="unknown shape", restore=True)
+        state.delete_appointment(choice=767)
+        state.change_feedback(choice=4903, how="give", rating=4)
+        state.create_appointment(day=dt.date(2025, 1, 31), hour=10)
+        state.archive_dying(calls=31, take_over=True)
+        state.teardown()

@@ -67,11 +67,35 @@ def test_archive_schedule_status_shows_local_time_not_utc(archived, settings):
     with timezone.override("Asia/Ho_Chi_Minh"):
         out = _run("archive_schedule", "status")
         verify = _run("archive_schedule", "status", "--verify")
-    assert "Last run by beat: 12/02/2026 3:30 a.m. +07 (0 runs)." in out
+    assert "Last run by beat: 2 Dec 2026 03:30 +07 (0 runs)." in out
     assert "20:30" not in out and "+00:00" not in out
-    finished = timezone.localtime(timezone.now()).strftime("%m/%d/%Y")
+    finished = timezone.localtime(timezone.now()).strftime("%-d %b %Y")
     assert re.search(rf"Manifest's last run: success, finished {finished} .+ \+07\.", out)
-    assert "Last verification: " in verify and "12/02/2026 3:30 a.m. +07" in verify
+    assert "Last verification: " in verify and "2 Dec 2026 03:30 +07" in verify
+
+
+def test_a_progress_log_adds_the_runs_rows_and_their_rate_when_the_caller_counts_them():
+    now = [0.0]
+    lines: list[str] = []
+    log = ProgressLog(lines.append, unit=FILES, every=5, clock=lambda: now[0])
+    with translation.override("en"):
+        log("customer", 1, 2, rows=20_000)
+        now[0] = 5.0
+        log("customer", 2, 2, rows=40_000)  # 40,000 rows in 5 s
+        log("appointment", 1, 3, rows=10_000)
+        now[0] = 10.0
+        log("appointment", 3, 3, rows=35_000)  # the run: 40,000 + 35,000 rows in 10 s
+    assert [line[9:] for line in lines] == [
+        "customer: 2 of 2 files (100%), 0.4 files/s; 40,000 rows, 8,000 rows/s",
+        "appointment: 3 of 3 files (100%), 0.5 files/s; 75,000 rows, 7,500 rows/s",
+    ]
+
+
+def test_archive_now_logs_files_and_rows_off_a_terminal(archived, settings):
+    settings.PROGRESS_LOG_SECONDS = 0
+    out = _run("archive_now", "--force")
+    progress = [line for line in out.splitlines() if " files (" in line]
+    assert progress and all(re.search(r"; [\d,]+ rows, [\d,.]+ rows/s$", p) for p in progress)
 
 
 def test_a_progress_log_writes_nothing_before_its_interval_then_the_run_rate():

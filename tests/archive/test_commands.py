@@ -57,7 +57,9 @@ def test_progress_rewrites_one_line_on_a_terminal(archive_dir, rows):
 def test_off_a_terminal_progress_is_a_log_line_every_interval(archive_dir, rows, settings):
     settings.PROGRESS_LOG_SECONDS = 0
     out = _archive_now()
-    assert re.search(r"^\d\d:\d\d:\d\d appointment: 1 of 1 files \(100%\), .+ files/s$", out, re.M)
+    assert re.search(
+        r"^\d\d:\d\d:\d\d appointment: 1 of 1 files \(100%\), .+ files/s; .+ rows/s$", out, re.M
+    )
     settings.PROGRESS_LOG_SECONDS = 3600
     assert "files/s" not in _archive_now("--force")
 

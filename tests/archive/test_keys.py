@@ -8,6 +8,7 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.utils import translation
 
 from appointments.models import Appointment, ConsultantSchedule
 from archive.keys import TAIL_BYTES, _last_key, archived_max_key
@@ -24,6 +25,14 @@ from tests.factories import AppointmentFactory, FeedbackFactory, ScheduleFactory
 from .conftest import assert_manifest_truthful, rows_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests assert the English wording of refusals and manifest problems."""
+    with translation.override("en"):
+        yield
+
 
 DAYS = [dt.date(2025, 1, 10), dt.date(2025, 2, 10), dt.date(2025, 2, 20), dt.date(2025, 3, 10)]
 FEB = dt.date(2025, 2, 10)

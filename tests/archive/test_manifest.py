@@ -6,9 +6,17 @@ import json
 
 import pytest
 from django.core.files.base import ContentFile
+from django.utils import translation
 
 from archive.manifest import ManifestUnreadable, manifest_read
 from archive.storage import MANIFEST_KEY, archive_storage
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """These tests assert the English wording of refusals and manifest problems."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(params=["archive_dir", "s3_bucket"])

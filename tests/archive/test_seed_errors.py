@@ -201,3 +201,144 @@ def test_a_value_postgresql_refuses_after_whole_blocks_is_placed_on_its_line(
     with pytest.raises(LoadError, match=r"data/Appointment.csv:43:4 \(Date\)"):
         seed_run(full=True, overwrite=True)
     assert snapshot() == before
+
+
+# -- every error in its place, also those the database finds (issue 12) -------------------
+
+CONSULTANT = ["ConsultantID", "FullName", "JoinDate"]
+FEEDBACK = ["AppointmentID", "Rating", "CustomerFeedback"]
+
+
+@pytest.fixture
+def empty_database(s3_bucket):
+    """Good reference files and a database without rows: each table is loaded empty (on
+    PostgreSQL straight by COPY, checked by the table's own keys and constraints)."""
+    put("data/Consultant.csv", csv_text(CONSULTANT, [["7", "Thu", "2024-01-01"]]))
+    put("data/Customer.csv", csv_text(CUSTOMER, [["c1", "An", "0912345678", "false"]]))
+    return s3_bucket
+
+
+@pytest.fixture
+def bulk_database(empty_database, monkeypatch):
+    """An empty database loaded as a big file would be: on PostgreSQL the table's keys,
+    indexes and foreign keys are set aside during COPY and rebuilt once after it."""
+    from archive import pg_load
+
+    monkeypatch.setattr(pg_load, "BULK_BYTES", 0)
+    return empty_database
+
+
+DATABASES = ["empty_database", "bulk_database", "working_database"]
+
+
+APPOINTMENT_WHOLE = [
+    *APPOINTMENT[:5], "Duration", "MeetingURL", "Status", "Description", "CreatedAt", "UpdatedAt"
+]  # fmt: skip
+
+
+def _whole_appointments(*rows: list[str]) -> None:
+    """Appointments with every column, as the archive writes them: on PostgreSQL an empty
+    table takes them straight from COPY (a file lacking columns is staged first)."""
+    moment = "2025-03-01 08:00:00"
+    whole = [[*r[:5], "60", "", r[5], "", moment, moment] if r else r for r in rows]
+    put("data/Appointment.csv", csv_text(APPOINTMENT_WHOLE, whole))
+
+
+def _places(**options) -> list[tuple]:
+    before = snapshot()
+    with pytest.raises(LoadError) as refused:
+        seed_run(full=True, **options)
+    assert snapshot() == before
+    return sorted((e.file, e.line, e.column, e.header, e.value) for e in refused.value.errors)
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_every_unknown_parent_is_placed_on_its_line_with_its_value(request, database):
+    request.getfixturevalue(database)
+    _whole_appointments(
+        ["2", "7", "c1", "2025-03-15", "09:00", "pending"],
+        ["3", "7", "nobody", "2025-03-15", "10:00", "pending"],
+        ["4", "99", "c1", "2025-03-15", "11:00", "pending"],
+        ["5", "8", "ghost", "2025-03-16", "11:00", "pending"],
+    )
+
+    assert _places() == [
+        ("data/Appointment.csv", 3, 3, "CustomerID", "nobody"),
+        ("data/Appointment.csv", 4, 2, "ConsultantID", "99"),
+        ("data/Appointment.csv", 5, 2, "ConsultantID", "8"),
+        ("data/Appointment.csv", 5, 3, "CustomerID", "ghost"),
+    ]
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_a_key_twice_in_a_file_is_placed_on_its_second_line(request, database):
+    request.getfixturevalue(database)
+    _whole_appointments(
+        ["2", "7", "c1", "2025-03-15", "09:00", "pending"],
+        ["3", "7", "c1", "2025-03-15", "10:00", "pending"],
+        ["2", "7", "c1", "2025-03-15", "11:00", "pending"],
+    )
+
+    with pytest.raises(LoadError) as refused:
+        seed_run(full=True)
+
+    (error,) = refused.value.errors
+    assert (error.file, error.line, error.column, error.header, error.value) == (
+        "data/Appointment.csv", 4, 1, "AppointmentID", "2",
+    )  # fmt: skip
+    assert "more than once" in error.reason
+    if database != "empty_database":  # there COPY stops at the second: the first is unknown
+        assert "line 2" in error.reason
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_a_double_booking_in_a_file_is_placed_on_its_second_line(request, database):
+    request.getfixturevalue(database)
+    _whole_appointments(
+        ["2", "7", "c1", "2025-03-16", "09:00", "pending"],
+        ["3", "7", "c1", "2025-03-16", "10:00", "cancelled"],
+        ["4", "7", "c1", "2025-03-16", "10:00", "pending"],
+        ["5", "7", "c1", "2025-03-16", "09:00", "confirmed"],
+    )
+
+    with pytest.raises(LoadError) as refused:
+        seed_run(full=True)
+
+    (error,) = refused.value.errors
+    assert (error.file, error.line, error.column) == ("data/Appointment.csv", 5, 2)
+    assert error.value.startswith("7, 2025-03-16, 09:00")
+    assert "already has an active appointment" in error.reason
+
+
+@pytest.mark.parametrize("database", DATABASES)
+def test_a_rating_above_five_is_placed_on_its_line(request, database):
+    request.getfixturevalue(database)
+    _whole_appointments(
+        ["2", "7", "c1", "2025-03-16", "09:00", "completed"],
+        ["3", "7", "c1", "2025-03-16", "10:00", "completed"],
+    )
+    put("data/AppointmentFeedback.csv", csv_text(FEEDBACK, [["2", "5", "tốt"], ["3", "6", "?"]]))
+
+    with pytest.raises(LoadError) as refused:
+        seed_run(full=True)
+
+    (error,) = refused.value.errors
+    places = (error.file, error.line, error.column, error.header, error.value)
+    assert places == ("data/AppointmentFeedback.csv", 3, 2, "Rating", "6")
+    assert "between 0 and 5" in error.reason
+
+
+@pytest.mark.parametrize("database", ["bulk_database", "working_database"])
+def test_errors_of_every_kind_come_together(request, database):
+    """Where the table's key is checked after the rows are in (not while COPY adds them)."""
+    request.getfixturevalue(database)
+    rows = [[str(n), "7", "c1", "2025-03-15", f"{n // 60:02d}:{n % 60:02d}", "pending"]
+            for n in range(2, 40)]  # fmt: skip
+    rows[3][2] = "nobody"  # line 5: an unknown customer
+    rows[6][4] = "25:00"  # line 8: not a time (found while reading)
+    rows[9][0] = "2"  # line 11: a key twice
+    _whole_appointments(*rows)
+
+    places = [place[1:3] for place in _places()]
+
+    assert places == [(5, 3), (8, 5), (11, 1)]

@@ -122,7 +122,7 @@ def _in_english(work):
 def test_a_second_trigger_returns_at_once_while_a_run_holds_the_lock(s3_bucket, history):
     seen = []
 
-    def progress(table, done, total):
+    def progress(table, done, total, *, rows=None):
         if not seen:
             seen.append(in_thread(_in_english(archive_run)))
 
@@ -138,7 +138,7 @@ def test_export_is_one_snapshot_while_another_connection_writes(s3_bucket, histo
     archive_run()
     late = []
 
-    def progress(table, done, total):
+    def progress(table, done, total, *, rows=None):
         if not late:
             late.append(in_thread(lambda: AppointmentFactory(date=JAN).pk))
 

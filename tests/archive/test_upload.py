@@ -549,3 +549,13 @@ def test_an_upload_is_loaded_once_and_a_loaded_one_cannot_be_cancelled(shop):
         with pytest.raises(DomainError, match="This upload is loaded; it cannot be cancelled"):
             staff_upload_cancel(upload_id=record.upload_id)
     assert archive_storage().listdir(f"uploads/{record.upload_id}")[1] == ["customer.csv"]
+
+
+@needs_exporter
+def test_an_upload_that_is_archived_says_so_in_the_staffs_language(shop):
+    from archive.upload import upload_confirm
+
+    upload = upload_receive(files=[SimpleUploadedFile("customer.csv", _customers_csv())])
+    with translation.override("vi"):
+        result = upload_confirm(upload_id=upload.id)
+    assert result.archived == "Lưu trữ: thành công."  # not the run's status word, "success"

@@ -30,6 +30,7 @@ from archive.tasks import verify_archive
 from archive.transfer import objects
 from archive.verification import archive_verify
 from meetassist.exceptions import DomainError
+from tests.conftest import use_folder
 from tests.factories import AppointmentFactory, FeedbackFactory, ParticipantFactory
 
 from .conftest import assert_manifest_truthful, lock_held_elsewhere, read_object
@@ -214,6 +215,22 @@ def test_an_unreadable_manifest_fails_naming_the_problem(archived):
     assert "is not complete JSON" in message and "--rebuild-manifest" in message
     last = verification_last()
     assert last.result == "problems" and "not complete JSON" in last.problems[0]
+
+
+def test_an_empty_archive_is_no_archive_and_fails(storage):
+    """Nothing there (an empty bucket or folder) does not "match its manifest"."""
+    message, output = verify_fails()
+    assert message.startswith("There is no archive to verify:") and "archive_now" in message
+    assert "matches its manifest" not in output
+    assert verification_last().result == "problems"
+
+
+def test_a_missing_archive_folder_is_no_archive_and_fails(archive_dir, settings):
+    """ARCHIVE_DIR naming a folder that does not exist is the same refusal, naming it."""
+    missing = archive_dir / "not-here"
+    use_folder(settings, missing)
+    message, _output = verify_fails()
+    assert "There is no archive to verify" in message and str(missing) in message
 
 
 def test_a_big_file_is_verified_in_flat_memory(archive_dir):

@@ -89,7 +89,7 @@ def test_load_day_runs_the_seed_for_that_date_and_logs_it(client_for, archive_di
     client = client_for(perms=["appointments.view_appointment", "dashboard.load_from_archive"])
     response = client.post("/dashboard/appointments/load/", {"date": "2025-03-12"})
     assert response["Location"].startswith("/dashboard/appointments/?date=2025-03-12")
-    assert "2025-03-12" in LogEntry.objects.get().get_change_message()
+    assert "12/03/2025" in LogEntry.objects.get().get_change_message()  # the staff's style
 
 
 @needs_schedule

@@ -47,7 +47,7 @@ def test_the_page_shows_when_and_what_the_last_verification_found(
     html = page.content.decode()
     assert page.status_code == 200
     assert 'data-stat="verification-result">2 problems</span>' in html
-    assert "12/03/2025" in html or "03/12/2025" in html  # finished_at, in the short format
+    assert "12 Mar 2025 09:00" in html  # finished_at (02:00 UTC), local, in English's style
     assert "missing: data/appointment/2025-01.csv: listed in the manifest" in html
     assert "verify_archive --rebuild-manifest" in html
 

@@ -60,20 +60,8 @@ PLACEHOLDER = re.compile(r"%\([^)]*\)[-+ #0-9.]*[a-z]|%[-+ #0-9.]*[sdfr]|\{[a-z_
 WORD = re.compile(r"[A-Za-z]{3,}")
 ATTRIBUTES = ("title", "placeholder", "aria-label", "alt")
 
-_EXPORT = "export columns named in English in appointments/resources.py (export helper)"
-# What this test found and is not fixed yet (in other helpers' files), each with its cause.
-KNOWN = {
-    "'Consultant' (MeetAssist)": _EXPORT,
-    "'Customer' (MeetAssist)": _EXPORT,
-    "'Date' (MeetAssist)": _EXPORT,
-    "'Description' (MeetAssist)": _EXPORT,
-    "'Duration' (MeetAssist)": _EXPORT,
-    "'Organizer' (MeetAssist)": _EXPORT,
-    "'Program' (MeetAssist)": _EXPORT,
-    "'Time' (MeetAssist)": _EXPORT,
-    "'Status' (MeetAssist)": _EXPORT,
-    "'customer' (MeetAssist)": "the seed loads' table column shows the table's name (archive)",
-}
+# What this test found and is not fixed yet, each with its cause (nothing, now).
+KNOWN: dict[str, str] = {}
 
 
 def _english_catalogue() -> dict[str, str]:

@@ -58,8 +58,10 @@ class Command(ArchiveCommand):
                 % {"status": status_label(result.status), "tables": ", ".join(failed)}
             )
 
-    def _progress(self, table: str, done: int, total: int) -> None:
+    def _progress(self, table: str, done: int, total: int, *, rows: int | None = None) -> None:
         files = _("%(done)s of %(total)s files") % {"done": grouped(done), "total": grouped(total)}
+        if rows is not None:
+            files += ", " + _("%(rows)s rows") % {"rows": grouped(rows)}
         self.stdout.write(f"\r{table}: {files}\033[K", ending="")
         self.stdout.flush()
 
