@@ -24,6 +24,7 @@ pytest; prints ratios to the limit against the issue's targets. The database is
 
 from __future__ import annotations
 
+import argparse
 import csv
 import datetime as dt
 import hashlib
@@ -158,9 +159,18 @@ def run_child(options: dict) -> None:
     print(json.dumps({"seconds": seconds, "rss_mb": rss, "summary": result.lines()}))
 
 
+def _options() -> argparse.Namespace:
+    """The options; ``--help`` stops before anything is generated or dropped."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--keep-db", action="store_true", help="leave the database behind")
+    parser.add_argument("--only", type=lambda text: set(text.split(",")), default=None)
+    return parser.parse_args()
+
+
 def main() -> None:  # noqa: C901 — a linear script
-    rows = int(sys.argv[sys.argv.index("--rows") + 1]) if "--rows" in sys.argv else 1_000_000
-    only = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else None
+    options = _options()
+    rows, only = options.rows, options.only
 
     def wanted(*names: str) -> bool:
         return only is None or bool(only.intersection(names))
@@ -353,7 +363,7 @@ def main() -> None:  # noqa: C901 — a linear script
     finally:
         moto.terminate()
         moto.wait()
-        if "--keep-db" not in sys.argv:
+        if not options.keep_db:
             psql(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         for path in work.iterdir():
             path.unlink()
