@@ -12,8 +12,10 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from meetassist.times import shown_time
+
+from .admin_records import WrittenByServicesAdmin
 from .admin_upload import StaffUploadAdmin, UploadViews, may_upload
-from .labels import local_datetime_text
 from .models import SeedLoad
 from .tables import TABLES, table_label
 
@@ -34,7 +36,7 @@ class TableFilter(admin.SimpleListFilter):
 
 
 @admin.register(SeedLoad)
-class SeedLoadAdmin(UploadViews, admin.ModelAdmin):
+class SeedLoadAdmin(UploadViews, WrittenByServicesAdmin):
     list_display = (
         "table_shown",
         "full",
@@ -61,16 +63,6 @@ class SeedLoadAdmin(UploadViews, admin.ModelAdmin):
     readonly_fields = ("table_shown", "manifest_run_shown")
     change_list_template = "admin/archive/seedload/change_list.html"
 
-    # The record is written by the seeder only.
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
     def get_urls(self):
         view = self.admin_site.admin_view
         return [
@@ -86,7 +78,7 @@ class SeedLoadAdmin(UploadViews, admin.ModelAdmin):
 
     @admin.display(description=_("manifest last run"))
     def manifest_run_shown(self, load: SeedLoad) -> str:
-        return local_datetime_text(load.manifest_finished_at)
+        return shown_time(load.manifest_finished_at) or "—"
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
         extra = {"can_upload": may_upload(request), **(extra_context or {})}

@@ -30,6 +30,7 @@ from django.utils.translation import gettext_lazy
 
 from meetassist.exceptions import DomainError
 
+from .admin_records import WrittenByServicesAdmin
 from .forms import UploadForm
 from .models import StaffUpload
 from .seed_tasks import upload_confirm as upload_confirm_task
@@ -201,7 +202,7 @@ class UploadViews:
 
 
 @admin.register(StaffUpload)
-class StaffUploadAdmin(admin.ModelAdmin):
+class StaffUploadAdmin(WrittenByServicesAdmin):
     """The upload history: read-only; rows are written by the upload services only."""
 
     list_display = ("received_at", "user", "file_names", "status_and_outcome", "table_summary")
@@ -242,15 +243,6 @@ class StaffUploadAdmin(admin.ModelAdmin):
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return super().has_module_permission(request) or may_upload(request)
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
-        return False
 
     def history_view(self, request: HttpRequest, object_id: str, extra_context=None):
         # Django looks the row up first (through the filtered queryset) and would send

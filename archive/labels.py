@@ -7,10 +7,6 @@ person, a command or a page, translates them here.
 
 from __future__ import annotations
 
-import datetime as dt
-
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy
 
 STATUS_LABELS = {
@@ -35,15 +31,3 @@ STATUS_LABELS = {
 def status_label(status: str | None) -> str:
     """The word shown for ``status``; an unknown one as it is."""
     return str(STATUS_LABELS.get(status or "", status or "—"))
-
-
-def local_datetime_text(value: str | None) -> str:
-    """An ISO timestamp the archive keeps as text (the manifest's runs) as staff read a
-    time: local, in their language's short style; text that is no timestamp as it is."""
-    try:
-        moment = dt.datetime.fromisoformat(value or "")
-    except ValueError:
-        return value or "—"
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return date_format(moment, "SHORT_DATETIME_FORMAT")

@@ -26,8 +26,6 @@ from django.core.management.base import (
     CommandParser,
     DjangoHelpFormatter,
 )
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -178,19 +176,3 @@ def count(text: str) -> int:
 def positive(text: str) -> int:
     """``type=`` for a size or an interval: 1 or more."""
     return _whole_number(text, 1)
-
-
-def local_time(moment: dt.datetime | str | None) -> str | None:
-    """A moment (aware, or ISO 8601 text as manifests keep it) in TIME_ZONE, in the
-    language's short date-and-time style with the zone's abbreviation; None stays None."""
-    if moment is None or moment == "":
-        return None
-    if isinstance(moment, str):
-        try:
-            moment = dt.datetime.fromisoformat(moment)
-        except ValueError:
-            return moment  # not ours to correct: shown as written
-    if timezone.is_naive(moment):
-        return date_format(moment, "SHORT_DATETIME_FORMAT")
-    local = timezone.localtime(moment)
-    return f"{date_format(local, 'SHORT_DATETIME_FORMAT')} {local:%Z}"

@@ -8,31 +8,22 @@ Their ``__str__`` is replaced here, once, when the project's app is ready.
 
 from __future__ import annotations
 
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-
-def local_time(moment) -> str:
-    """``moment`` in local time, in the active language's date and time style."""
-    if moment is None:
-        return "—"
-    if timezone.is_aware(moment):
-        moment = timezone.localtime(moment)
-    return date_format(moment, "SHORT_DATETIME_FORMAT")
+from .times import shown_time
 
 
 def _attempt(record) -> str:
     return _("Attempted access by %(user)s, %(when)s") % {
         "user": record.username,
-        "when": local_time(record.attempt_time),
+        "when": shown_time(record.attempt_time) or "—",
     }
 
 
 def _access_log(record) -> str:
     return _("Login of %(user)s, %(when)s") % {
         "user": record.username,
-        "when": local_time(record.attempt_time),
+        "when": shown_time(record.attempt_time) or "—",
     }
 
 
@@ -44,12 +35,12 @@ def _failure(record) -> str:
     return text % {
         "user": record.username,
         "ip": record.ip_address,
-        "when": local_time(record.attempt_time),
+        "when": shown_time(record.attempt_time) or "—",
     }
 
 
 def _clocked(record) -> str:
-    return local_time(record.clocked_time)
+    return shown_time(record.clocked_time) or "—"
 
 
 def install() -> None:

@@ -31,7 +31,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from archive.models import SeedLoad
-from tests.meetassist.test_untranslated import pages, visible_texts
+from tests.meetassist.test_untranslated import rendered_pages, visible_texts
 from tests.meetassist.test_url_access import objects as objects  # noqa: F401 (fixture)
 
 pytestmark = pytest.mark.django_db
@@ -97,12 +97,8 @@ def test_every_page_shows_one_date_style_in_local_time(objects, archive_dir, lan
     client.post("/i18n/setlang/", {"language": language})
 
     rendered, problems = 0, {}
-    for _name, url in pages(objects):
-        response = client.get(url)
-        if response.status_code != 200 or "html" not in response.get("Content-Type", ""):
-            continue
+    for url, html in rendered_pages(client, objects):
         rendered += 1
-        html = response.content.decode()
         assert f'<html lang="{language}"' in html, url
         for problem in date_problems(html, language):
             problems.setdefault(problem, url)

@@ -16,7 +16,8 @@ from archive.schedule import (
     verify_schedule_switch,
 )
 from archive.selectors import verification_last
-from meetassist.commands import local_time, positive
+from meetassist.commands import positive
+from meetassist.times import shown_time
 
 from ._base import ArchiveCommand
 
@@ -67,7 +68,7 @@ class Command(ArchiveCommand):
             self.stdout.write(
                 _("Last run by beat: %(last)s (%(count)d runs).")
                 % {
-                    "last": local_time(status.last_run_at) or _("never"),
+                    "last": shown_time(status.last_run_at, with_zone=True) or _("never"),
                     "count": status.total_run_count,
                 }
             )
@@ -77,7 +78,7 @@ class Command(ArchiveCommand):
                     _("Manifest's last run: %(status)s, finished %(finished)s.")
                     % {
                         "status": status_label(run.get("status")),
-                        "finished": local_time(run.get("finished_at")) or "—",
+                        "finished": shown_time(run.get("finished_at"), with_zone=True) or "—",
                     }
                 )
             else:
@@ -103,7 +104,7 @@ class Command(ArchiveCommand):
                     )
                     % {
                         "result": last.get_result_display(),
-                        "when": local_time(last.finished_at),
+                        "when": shown_time(last.finished_at, with_zone=True),
                         "n": last.problem_count,
                     }
                 )
