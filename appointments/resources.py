@@ -65,8 +65,10 @@ def export_cell(field: models.Field | None, value: object, *, native: bool) -> o
         return None if native else ""
     if field is not None and field.choices:
         value = dict(field.flatchoices).get(value, value)
-    if field is None or field.choices or isinstance(value, str):
+    if field is None or field.choices:
         return codec.excel_escape(str(value))
+    if isinstance(value, str):
+        return codec.text_cell(field, value)
     if field.is_relation:
         field = field.target_field
     if native:

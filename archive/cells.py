@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 
 from meetassist.phones import stored_form_pattern
 
-from .codec import PHONE_COLUMNS, Cell, CellError, decode, encode, is_text
+from .codec import PHONE_COLUMNS, Cell, CellError, decode, encode, is_text, is_text_reference
 from .spreadsheet import ROUNDED, SCIENTIFIC, is_key
 
 SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
@@ -41,7 +41,8 @@ _BOOLEAN = r"(?i:true|false|t|f|yes|no)|1|0"
 _PHONE_STORED = stored_form_pattern()
 # Not an ID a spreadsheet turned into a number: COPY would take "1.00700411485697E+18" as a
 # text key (or 1007004114856960000 as a number), so such cells go to the codec, which refuses.
-_KEY_AS_IS = f"(?!(?:{SCIENTIFIC}|{ROUNDED})(?!{_CELL}))"
+# Nor one the archive escaped as such an ID (codec.key_escape): the codec takes the escape off.
+_KEY_AS_IS = f"(?!'*(?:{SCIENTIFIC}|{ROUNDED})(?!{_CELL}))"
 
 
 def _choices(field: models.Field) -> list[str]:
@@ -97,7 +98,7 @@ def copy_text(field: models.Field, cell: str) -> tuple[str, Cell]:
         return "", read
     if field.choices and not (value == "" and field.blank) and str(value) not in _choices(field):
         raise CellError(_("not one of: %(allowed)s") % {"allowed": ", ".join(_choices(field))})
-    if is_text(field):
+    if is_text(field) or is_text_reference(field):
         if "\x00" in value:
             raise CellError(_("contains a NUL character"))
         return value, read
@@ -106,7 +107,7 @@ def copy_text(field: models.Field, cell: str) -> tuple[str, Cell]:
 
 def db_value(field: models.Field, text: str) -> object:
     """The Python value of a cell ``copy_text`` wrote (used by the batch loader)."""
-    if is_text(field):
+    if is_text(field) or (is_text_reference(field) and text):
         return text
     if text == "":
         return None

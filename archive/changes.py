@@ -2,7 +2,9 @@
 
 Statement-level AFTER triggers with transition tables insert, in the writing transaction,
 one ``archive_change`` row per (table, month) a statement touched, and one row per deleted
-key. Being part of the transaction, the record commits or rolls back with the data, and
+key, with the deleted row's creation moment where its table has one (collision.py): a row
+created here under an archived row's key and deleted again says nothing of the archived
+row. Being part of the transaction, the record commits or rolls back with the data, and
 the archive run reads it inside its own export snapshot: a change is either in the
 snapshot's data and its record, or in neither. Rows the run saw are consumed (by the
 snapshot's visibility of their ``tx``) only after the manifest naming the new files is
@@ -21,10 +23,13 @@ from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
+from .collision import identity_field
 from .pg_export import date_column, key_cells_sql, quote
 from .tables import TableSpec, table, tables
 
 CHANGE_TABLE = "archive_change"
+# A deleted key's canonical cells → the creation moments of the rows deleted under it.
+Deleted = dict[tuple[str, ...], set[dt.datetime | None]]
 _EVENTS = {
     "ins": "INSERT ON {t} REFERENCING NEW TABLE AS new_rows",
     "upd": "UPDATE ON {t} REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows",
@@ -83,8 +88,15 @@ def _follower_moves(spec: TableSpec) -> str:
     return "\n    ".join(statements)
 
 
+def _made(spec: TableSpec) -> str:
+    """The deleted row's creation moment, which tells it from another row under its key."""
+    identity = identity_field(spec)
+    return f"r.{quote(identity.column)}" if identity else "NULL::timestamptz"
+
+
 def function_sql(spec: TableSpec) -> str:
     month = _month(spec, "r")
+    deleted = f"'{spec.name}', {month}, {key_cells_sql(spec, 'r')}, {_made(spec)}"
     same_key = " AND ".join(
         f"n.{quote(c)} = r.{quote(c)}"
         for c in (spec.model._meta.get_field(k).column for k in spec.key_columns)
@@ -100,13 +112,13 @@ BEGIN
   IF TG_OP = 'UPDATE' THEN
     INSERT INTO {CHANGE_TABLE} (table_name, month)
     SELECT DISTINCT '{spec.name}', {month} FROM old_rows r;
-    INSERT INTO {CHANGE_TABLE} (table_name, month, key)
-    SELECT '{spec.name}', {month}, {key_cells_sql(spec, "r")} FROM old_rows r
+    INSERT INTO {CHANGE_TABLE} (table_name, month, key, made)
+    SELECT {deleted} FROM old_rows r
     WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE {same_key});
     {_follower_moves(spec)}
   ELSIF TG_OP = 'DELETE' THEN
-    INSERT INTO {CHANGE_TABLE} (table_name, month, key)
-    SELECT '{spec.name}', {month}, {key_cells_sql(spec, "r")} FROM old_rows r;
+    INSERT INTO {CHANGE_TABLE} (table_name, month, key, made)
+    SELECT {deleted} FROM old_rows r;
   ELSIF TG_OP = 'TRUNCATE' THEN
     INSERT INTO {CHANGE_TABLE} (table_name, month) VALUES {truncated};
   END IF;
@@ -201,17 +213,21 @@ def changed_months() -> dict[str, set[dt.date | None]]:
     return dict(found)
 
 
-def deleted_keys(spec: TableSpec, keys: Sequence[tuple[str, ...]]) -> set[tuple[str, ...]]:
-    """Which of these canonical keys the snapshot's change record says were deleted."""
+def deleted_keys(spec: TableSpec, keys: Sequence[tuple[str, ...]]) -> Deleted:
+    """Which of these canonical keys the snapshot's change record says were deleted, each
+    with the creation moments of the rows deleted under it (None where not known)."""
     if not keys:
-        return set()
+        return {}
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT DISTINCT key FROM {CHANGE_TABLE} WHERE table_name = %s "
+            f"SELECT DISTINCT key, made FROM {CHANGE_TABLE} WHERE table_name = %s "
             "AND key IS NOT NULL AND key = ANY(%s::jsonb[])",
             [spec.name, [json.dumps(list(k)) for k in keys]],
         )
-        return {tuple(json.loads(k) if isinstance(k, str) else k) for (k,) in cursor.fetchall()}
+        found: Deleted = defaultdict(set)
+        for key, made in cursor.fetchall():
+            found[tuple(json.loads(key) if isinstance(key, str) else key)].add(made)
+        return dict(found)
 
 
 def consume(names: Sequence[str], snapshot: str) -> int:

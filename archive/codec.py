@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -62,6 +62,12 @@ _FALSE = frozenset({"false", "f", "0", "no"})
 PHONE_COLUMNS = PHONE_FIELDS
 _CSV_SPECIAL = re.compile(r'[",\r\n]')
 _FLOAT_WORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
+# An ID a spreadsheet would have made a number of (spreadsheet.refuse_mangled_key refuses
+# it): a real ID of that form is written behind one apostrophe, which keeps it text in a
+# spreadsheet and tells the reader it arrived as it is (``key_escape``).
+_NUMBER_LIKE = re.compile(rf"'*(?:{spreadsheet.SCIENTIFIC}|{spreadsheet.ROUNDED})")
+_ESCAPED_NUMBER_LIKE = re.compile(rf"'+(?:{spreadsheet.SCIENTIFIC}|{spreadsheet.ROUNDED})")
+_SQL_NUMBER_LIKE = r"^''*([+-]?[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+|[0-9]{15}0{3,})$"
 # FORMULA_START in PostgreSQL's regex dialect, apostrophes doubled for a SQL literal.
 _SQL_FORMULA_START = r"^''*[-=+@\t\r]"
 _SQL_FORMULA_CODES = ", ".join(str(ord(c)) for c in "'=+-@\t\r")
@@ -101,6 +107,11 @@ def is_text(field: models.Field) -> bool:
     return isinstance(field, models.CharField | models.TextField) and not field.null
 
 
+def is_text_reference(field: models.Field) -> bool:
+    """A reference to another table's text key (an appointment's customer)."""
+    return field.is_relation and isinstance(field.target_field, models.CharField)
+
+
 def excel_escape(text: str) -> str:
     """One more leading apostrophe when ``text`` could start a formula, not for a number."""
     if FORMULA_START.match(text) and not PLAIN_NUMBER.fullmatch(text):
@@ -110,6 +121,38 @@ def excel_escape(text: str) -> str:
 
 def excel_unescape(text: str) -> str:
     return text[1:] if _ESCAPED_FORMULA.match(text) else text
+
+
+def text_cell(field: models.Field, text: str) -> str:
+    """Text as the archive writes it: escaped where it could start a formula, or where an
+    ID looks like a number a spreadsheet made (``key_escape``)."""
+    escaped = excel_escape(text)
+    return key_escape(text) if escaped == text and spreadsheet.is_key(field) else escaped
+
+
+def key_escape(text: str) -> str:
+    """One more leading apostrophe on an ID (a key or a reference) that looks like a number
+    a spreadsheet made (``1E5``, 19 digits ending in 000), so reading takes it as it is;
+    after ``excel_escape``, only where that did not escape it."""
+    return "'" + text if _NUMBER_LIKE.fullmatch(text) else text
+
+
+def key_unescape(text: str) -> str:
+    return text[1:] if _ESCAPED_NUMBER_LIKE.fullmatch(text) else text
+
+
+def text_key_reader(field: models.Field) -> Callable[[str], str]:
+    """How a text key or reference cell is read back (as ``decode`` does, one function)."""
+    if is_text(field):
+        return lambda cell: _unescape_text(field, cell)
+    return key_unescape
+
+
+def _unescape_text(field: models.Field, cell: str) -> str:
+    text = excel_unescape(cell)
+    if len(text) == len(cell) and spreadsheet.is_key(field):
+        return key_unescape(cell)
+    return text
 
 
 def _fraction(microsecond: int) -> str:
@@ -152,7 +195,9 @@ def encode(field: models.Field, value: object) -> str:
     if isinstance(field, models.FloatField):
         return _float_text(float(value))
     if is_text(field):
-        return excel_escape(str(value))
+        return text_cell(field, str(value))
+    if is_text_reference(field):
+        return key_escape(str(value))
     return str(value)
 
 
@@ -213,9 +258,19 @@ def sql_cell(field: models.Field, column: str) -> str:
             f"ascii({column}) IN ({_SQL_FORMULA_CODES}) AND {column} ~ '{_SQL_FORMULA_START}'"
             f" AND {column} !~ '{_SQL_PLAIN_NUMBER}'"
         )
-        return f"NULLIF(CASE WHEN {formula} THEN '''' || {column} ELSE {column} END, '')"
+        number_like = ""
+        if spreadsheet.is_key(field):
+            number_like = f" WHEN {column} ~ '{_SQL_NUMBER_LIKE}' THEN '''' || {column}"
+        return (
+            f"NULLIF(CASE WHEN {formula} THEN '''' || {column}{number_like} ELSE {column} END, '')"
+        )
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.CharField | models.TextField):
+        if field.is_relation:
+            return (
+                f"NULLIF(CASE WHEN {column} ~ '{_SQL_NUMBER_LIKE}' THEN '''' || {column} "
+                f"ELSE {column} END, '')"
+            )
         return f"NULLIF({column}, '')"
     return column
 
@@ -299,7 +354,7 @@ def _decode(field: models.Field, cell: str) -> Cell:
         except ValueError:
             raise CellError(_("not a whole number")) from None
     # A text key of another table is exact, as that table's key is (is_text: not stripped).
-    return Cell(cell if field.is_relation else text)
+    return Cell(key_unescape(cell) if field.is_relation else text)
 
 
 def normalize(field: models.Field, cell: str) -> tuple[str, bool]:
@@ -309,7 +364,7 @@ def normalize(field: models.Field, cell: str) -> tuple[str, bool]:
 
 
 def _decode_text(field: models.Field, cell: str) -> Cell:
-    text = excel_unescape(cell)
+    text = _unescape_text(field, cell)
     fixed = warning = False
     if field.choices and text not in _choice_values(field):
         code = choice_code(field, text)

@@ -1,11 +1,11 @@
 """Which archived rows the database lacks stay in the archive (DESIGN.md's rule, per row).
 
-An archived row the database lacks is dropped when this database deleted it (its key is
-in the change record), when the database holds it under another month (it moved), or when
-its date lies in what this database loaded (it was loaded, then deleted). A follower
-(feedback) is dated by its parent: the database's parent if present, else the parent's
-archived row in the same month; a follower whose parent is in neither is dropped with it.
-Every other row is kept: it is history this database never held.
+An archived row the database lacks is dropped when this database deleted it (its key and
+creation moment are in the change record), when the database holds it under another month
+(it moved), or when its date lies in what this database loaded (it was loaded, then
+deleted). A follower (feedback) is dated by its parent: the database's parent if present,
+else the parent's archived row in the same month; a follower whose parent is in neither is
+dropped with it. Every other row is kept: it is history this database never held.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ class RowFate:
     def survivors(self, rows: list[list[str]]) -> list[list[str]]:
         if self.recorded:
             deleted = changes.deleted_keys(self.spec, [key_cells(self.spec, r) for r in rows])
-            rows = [r for r in rows if key_cells(self.spec, r) not in deleted]
+            rows = [r for r in rows if not self._deleted_here(r, deleted)]
         if not self.spec.windowed:
             return rows
         present = self._in_database(rows)
@@ -72,6 +72,19 @@ class RowFate:
             for row, day in zip(rows, dates, strict=True)
             if day is not None and not self.owned.owns_date(day)
         ]
+
+    def _deleted_here(self, row: list[str], deleted: changes.Deleted) -> bool:
+        """Whether the change record names this archived row as deleted here: its key, and
+        (where rows have one) its creation moment; a row created here under the archived
+        row's key and deleted again leaves the archived row alone."""
+        moments = deleted.get(key_cells(self.spec, row))
+        if moments is None:
+            return False
+        identity = identity_field(self.spec)
+        if identity is None:
+            return True
+        archived = created(identity, row[self.spec.columns.index(identity.attname)])
+        return any(same_row(moment, archived) for moment in moments)
 
     def check_same(self, pairs: list[tuple[list[str], list[str]]]) -> None:
         for ours, archived in pairs:

@@ -18,7 +18,7 @@ from typing import TextIO
 from django.db import connection, models
 from django.db.models import Max
 
-from .storage import archive_storage
+from .storage import archive_storage, reference_key
 from .tables import TableSpec, tables
 from .transfer import Objects, objects
 
@@ -47,11 +47,14 @@ def table_max_key(spec: TableSpec, archived: int | None) -> int | None:
 
 def archived_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> int | None:
     """The manifest's ``max_key`` for the table; for an archive written before it was
-    recorded, the last row of each file (rows are in key order), one ranged GET a file."""
+    recorded (or where a run recorded none though files hold rows), the last row of each
+    file (rows are in key order), one ranged GET a file."""
     if not entry or integer_key(spec) is None:
         return None
-    if "max_key" in entry:
-        return entry["max_key"]
+    top = entry.get("max_key")
+    # None with rows recorded: written by a run that had no manifest to read it from.
+    if top is not None or ("max_key" in entry and not entry.get("records")):
+        return top
     found = []
     for key in entry.get("files") or {}:
         try:
@@ -64,12 +67,26 @@ def archived_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> i
 def archive_key_floors(manifest: dict | None, objects: Objects) -> dict[str, int]:
     """Per table, the highest key the archive holds (tables with integer keys it lists)."""
     entries = (manifest or {}).get("tables") or {}
+    stored: dict[str, int] | None = None  # listed once, if a table needs it
     floors = {}
     for spec in tables():
-        top = archived_max_key(spec, entries.get(spec.name), objects)
+        entry = entries.get(spec.name)
+        if entry is None and integer_key(spec) is not None:
+            # Not described (no manifest, or one that cannot be read: a take-over): the
+            # files left are read, so a run never records a lower max_key than they hold.
+            stored = objects.sizes("data/") if stored is None else stored
+            entry = {"files": dict.fromkeys(_files_of(spec, stored))}
+        top = archived_max_key(spec, entry, objects)
         if top is not None:
             floors[spec.name] = top
     return floors
+
+
+def _files_of(spec: TableSpec, stored: dict[str, int]) -> list[str]:
+    if spec.windowed:
+        prefix = f"data/{spec.name}/"
+        return [k for k in stored if k.startswith(prefix) and k.endswith(".csv")]
+    return [k for k in stored if k == reference_key(spec.name)]
 
 
 def sequences_past_archive(manifest: dict | None) -> None:

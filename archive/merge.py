@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from meetassist.exceptions import DomainError
 
-from .codec import encode, excel_unescape, is_text
+from .codec import encode, text_key_reader
 from .collision import IDENTITY
 from .csvfile import CsvOut, Written, read_csv
 from .tables import TableSpec
@@ -42,7 +42,7 @@ def key_reader(field: models.Field) -> Callable[[str], int | str]:
     target = field.target_field if field.is_relation else field
     if isinstance(target, models.IntegerField | models.AutoField):
         return int
-    return excel_unescape if is_text(field) else str
+    return text_key_reader(field)
 
 
 def key_value(field: models.Field, cell: str) -> int | str:

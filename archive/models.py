@@ -127,15 +127,18 @@ class ArchiveChange(models.Model):
     """The change record: which table and month a committed statement touched.
 
     Written only by PostgreSQL triggers (archive/changes.py), read and consumed by the
-    archive run inside its snapshot. ``month`` is the first day of the month, or null for
-    the whole table; ``key`` is set for a row that was deleted (its canonical key cells),
-    so the archive can drop it. The triggers also fill a ``tx`` column (xid8) that Django
-    does not map: the writing transaction, which tells which rows a snapshot saw.
+    archive run inside its snapshot. ``month`` is the first day of the month, or null
+    for the whole table; ``key`` is set for a row that was deleted (its canonical key
+    cells), so the archive can drop it, and ``made`` is that row's creation moment where
+    its table has one (a row created here under an archived key, then deleted, is
+    another row). The triggers also fill a ``tx`` column (xid8) that Django does not
+    map: the writing transaction, which tells which rows a snapshot saw.
     """
 
     table_name = models.CharField(_("table"), max_length=64)
     month = models.DateField(_("month"), null=True, blank=True)
     key = models.JSONField(_("deleted key"), null=True, blank=True)
+    made = models.DateTimeField(_("deleted row created at"), null=True, blank=True)
 
     class Meta:
         db_table = "archive_change"

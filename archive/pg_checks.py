@@ -64,8 +64,9 @@ class StagedFiles:
 
 
 def copied_problems(spec: TableSpec, table: str, copied: StagedFiles) -> list[RowError]:
-    """After the table's own checks failed on rows COPY put straight into it (it was
-    empty): the same checks as on staged rows, numbered in the order COPY appended them."""
+    """After the table's own checks failed on rows COPY put straight into it (it had no
+    pages, so it holds them in the order COPY appended them, see ``PgLoader.load``): the
+    same checks as on staged rows."""
     numbered = f"(SELECT row_number() OVER (ORDER BY ctid) AS {ROW}, * FROM {table})"
     return staged_problems(spec, numbered, copied, table, keeps=False)
 

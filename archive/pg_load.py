@@ -1,12 +1,12 @@
 """Loading on PostgreSQL: COPY FROM STDIN, then set-based statements (archive.pg_merge).
 
-An empty table takes the rows straight from COPY (a big load first sets its secondary
-indexes and foreign keys aside and rebuilds them once); so does a table that a big
-overwrite from whole files writes anew (``pg_merge.begin_rewrite``). Otherwise rows land
-in a temporary table and are merged: rows the table lacks are inserted; with
-``overwrite`` (a restore, or a staff upload) rows that differ are rewritten. For a table
-keyed by one integer, a re-seed that keeps existing rows skips them while reading (the
-keys are fetched first).
+An empty table that has never held rows (no pages) takes them straight from COPY (a big
+load first sets its secondary indexes and foreign keys aside and rebuilds them once); so
+does a table that a big overwrite from whole files writes anew
+(``pg_merge.begin_rewrite``). Otherwise rows land in a temporary table and are merged:
+rows the table lacks are inserted; with ``overwrite`` (a restore, or a staff upload) rows
+that differ are rewritten. For a table keyed by one integer, a re-seed that keeps existing
+rows skips them while reading (the keys are fetched first).
 Nothing uploaded is executed: values only ever travel as COPY data or parameters.
 """
 
@@ -69,8 +69,14 @@ class PgLoader:
     ) -> None:
         table = q(spec.model._meta.db_table)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table})")
-            empty = cursor.fetchone()[0]
+            # An empty table takes COPY straight in only if it has no pages: COPY fills a
+            # page that VACUUM freed before it appends, and ``copied_problems`` tells a
+            # row's line by its place in the table.
+            cursor.execute(
+                f"SELECT NOT EXISTS (SELECT 1 FROM {table}), pg_relation_size(%s::regclass) = 0",
+                [table],
+            )
+            empty, fresh = cursor.fetchone()
         # Fetching the keys pays off when most of a file is read, not for a window's rows.
         known, looked = None, empty or self.overwrite
         tmp = q(f"{spec.name}_staged")
@@ -82,7 +88,7 @@ class PgLoader:
                 rewrite = _rewrites(spec, table, csv_file, expected_bytes)
                 if rewrite:
                     set_aside = begin_rewrite(spec, table)
-            if (empty or rewrite) and not csv_file.missing:
+            if ((empty and fresh) or rewrite) and not csv_file.missing:
                 bulk = (expected_bytes or 0) >= BULK_BYTES and not self.dry_run
                 if set_aside is None and bulk:
                     set_aside = set_aside_indexes(spec, key=True)

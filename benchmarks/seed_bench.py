@@ -19,12 +19,14 @@ and measures, in a throw-away database ``ma_seed_bench`` on PostgreSQL at 127.0.
 ``--only`` runs just the named seeds (the limits are always measured; ``kept`` and
 ``overwrite`` load ``full`` first; ``original`` is the old loader). Not collected by
 pytest; prints ratios to the limit against the issue's targets. The database is
-``ma_seed_bench`` unless SEED_BENCH_DATABASE names another (parallel runs on one server).
+``ma_seed_bench`` unless SEED_BENCH_DATABASE names another (parallel runs on one server);
+SEED_BENCH_PROFILE names a folder for a cProfile file of each seed.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import csv
 import datetime as dt
 import hashlib
@@ -152,9 +154,16 @@ def run_child(options: dict) -> None:
     archive_storage().connection  # noqa: B018 — the S3 client, made before the clock starts
     if options.get("date"):
         options["date"] = dt.date.fromisoformat(options["date"])
+    profile = os.environ.get("SEED_BENCH_PROFILE")  # a folder: one cProfile file a seed
+    profiler = cProfile.Profile() if profile else None
     started = time.perf_counter()
+    if profiler:
+        profiler.enable()
     result = seed_run(**options)
     seconds = time.perf_counter() - started
+    if profiler:
+        profiler.disable()
+        profiler.dump_stats(Path(profile) / f"seed-{uuid.uuid4().hex[:8]}.prof")
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(json.dumps({"seconds": seconds, "rss_mb": rss, "summary": result.lines()}))
 

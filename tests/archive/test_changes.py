@@ -53,7 +53,11 @@ def test_deleted_rows_leave_their_canonical_keys():
 
     Customer.objects.filter(pk="=formula").delete()
     assert (None, ("'=formula",)) in _noted("customer")  # as the archive file writes it
-    assert changes.deleted_keys(table("customer"), [("'=formula",), ("other",)]) == {("'=formula",)}
+    assert changes.deleted_keys(table("customer"), [("'=formula",), ("other",)]) == {
+        ("'=formula",): {None}  # a customer's key is their own: no creation moment needed
+    }
+    made = {(key,): {appointment.created_at}}  # tells it from a row created under its key
+    assert changes.deleted_keys(table("appointment"), [(key,)]) == made
 
 
 def test_moving_an_appointment_notes_both_months_for_it_and_its_feedback():
@@ -117,3 +121,17 @@ def test_a_successful_run_consumes_the_record_it_saw(archive_dir):
     assert ArchiveChange.objects.exists()
     assert archive_run().status == "success"
     assert not ArchiveChange.objects.exists()  # (rows committed later stay: test_services)
+
+
+def test_the_migrated_trigger_functions_are_the_ones_the_code_writes():
+    """Migrations freeze the functions' text: a change to changes.function_sql needs one."""
+    with connection.cursor() as cursor:
+        for spec in tables():
+            cursor.execute("SELECT pg_get_functiondef(%s::regproc)", [f"archive_note_{spec.name}"])
+            (installed,) = cursor.fetchone()
+            body = _lines(changes.function_sql(spec).split("$$")[1])
+            assert body in _lines(installed), f"{spec.name}: add a migration with the new function"
+
+
+def _lines(sql: str) -> str:
+    return "\n".join(line.rstrip() for line in sql.splitlines())

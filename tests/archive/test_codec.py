@@ -25,6 +25,7 @@ field = {
     "time": Appointment._meta.get_field("time"),
     "rating": AppointmentFeedback._meta.get_field("rating"),
     "consultant": Appointment._meta.get_field("consultant"),
+    "customer": Appointment._meta.get_field("customer"),
     "join": Consultant._meta.get_field("join_date"),
 }
 
@@ -51,6 +52,27 @@ def test_files_written_with_the_old_escape_read_back_the_same(text):
     assert codec.excel_unescape(_old_excel_escape(text)) == text
     notes = field["notes"]
     assert codec.decode(notes, _old_excel_escape(text)).value == text
+
+
+ID_LIKE = TYPED | NUMBERS | st.from_regex(r"'*[0-9]{15}0{3,}|'*1[eE][+-]?5", fullmatch=True)
+
+
+@given(ID_LIKE.filter(bool))
+def test_ids_round_trip_and_never_read_as_made_by_a_spreadsheet(text):
+    """A real ID that looks like a number a spreadsheet made (1E5, 19 digits ending in 000)
+    is written so that reading keeps it, as a key and as a reference to one."""
+    key, reference = Customer._meta.get_field("customer_id"), field["customer"]
+    assert codec.decode(key, codec.encode(key, text)).value == text
+    assert codec.decode(reference, codec.encode(reference, text)).value == text
+    assert codec.text_key_reader(key)(codec.encode(key, text)) == text
+    assert codec.text_key_reader(reference)(codec.encode(reference, text)) == text
+
+
+@pytest.mark.parametrize("cell", ["1.00700411485697E+18", "1007004114856970000", "1E5"])
+def test_an_id_a_spreadsheet_made_a_number_is_still_refused(cell):
+    for column in (Customer._meta.get_field("customer_id"), field["customer"]):
+        with translation.override("en"), pytest.raises(codec.CellError, match="spreadsheet"):
+            codec.decode(column, cell)
 
 
 @given(NUMBERS)

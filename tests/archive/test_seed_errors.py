@@ -13,7 +13,7 @@ from appointments import models as m
 from archive.errors import LoadError
 from archive.models import SeedLoad
 from archive.seeding import seed_run
-from tests.archive.archive_files import csv_text, put, snapshot
+from tests.archive.archive_files import csv_text, put, snapshot, wipe
 
 pytestmark = pytest.mark.django_db
 
@@ -213,6 +213,7 @@ FEEDBACK = ["AppointmentID", "Rating", "CustomerFeedback"]
 def empty_database(s3_bucket):
     """Good reference files and a database without rows: each table is loaded empty (on
     PostgreSQL straight by COPY, checked by the table's own keys and constraints)."""
+    wipe()  # on PostgreSQL: tables without pages
     put("data/Consultant.csv", csv_text(CONSULTANT, [["7", "Thu", "2024-01-01"]]))
     put("data/Customer.csv", csv_text(CUSTOMER, [["c1", "An", "0912345678", "false"]]))
     return s3_bucket
@@ -342,3 +343,28 @@ def test_errors_of_every_kind_come_together(request, database):
     places = [place[1:3] for place in _places()]
 
     assert places == [(5, 3), (8, 5), (11, 1)]
+
+
+@pytest.mark.postgres
+def test_an_emptied_table_with_pages_still_places_each_error(empty_database):
+    """Rows that were deleted leave pages whose room COPY may fill in any order: such a
+    table is loaded through a staging table that numbers the rows as they arrive."""
+    consultant = m.Consultant.objects.create(
+        consultant_id=8, full_name="Lan", join_date=dt.date(2024, 1, 1)
+    )
+    customer = m.Customer.objects.create(customer_id="c9", full_name="Bình")
+    m.Appointment.objects.bulk_create(
+        m.Appointment(appointment_id=n, consultant=consultant, customer=customer,
+                      date=dt.date(2025, 3, 14), time=dt.time(n // 60, n % 60))
+        for n in range(100, 400)
+    )  # fmt: skip
+    m.Appointment.objects.all().delete()
+    consultant.delete()
+    customer.delete()
+    rows = [[str(n), "7", "c1", "2025-03-15", f"{n // 60:02d}:{n % 60:02d}", "pending"]
+            for n in range(2, 40)]  # fmt: skip
+    rows[3][2] = "nobody"
+    rows[9][0] = "2"
+    _whole_appointments(*rows)
+
+    assert [place[1:3] for place in _places()] == [(5, 3), (11, 1)]
