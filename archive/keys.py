@@ -145,7 +145,10 @@ def _last_key(spec: TableSpec, objects: Objects, key: str) -> int | None:
         return _key_of_last_row(io.StringIO(data.decode("utf-8-sig"), newline=""), spec)
     text = data.decode("utf-8", errors="replace")
     at, width = spec.columns.index(spec.key_columns[0]), len(spec.columns)
-    starts = [i + 1 for i, c in enumerate(text) if c == "\n"][:_TAIL_STARTS]
+    starts, at_line = [], text.find("\n")
+    while at_line != -1 and len(starts) < _TAIL_STARTS:  # str.find: C speed, not per char
+        starts.append(at_line + 1)
+        at_line = text.find("\n", at_line + 1)
     for start in starts:
         try:
             return _last_of_whole_rows(text[start:], at, width)

@@ -337,7 +337,15 @@ def main() -> None:  # noqa: C901 — a linear script
                 "version": 1,
                 "database_id": str(uuid.uuid4()),
                 "last_run": {"finished_at": "2026-01-01T00:00:00+00:00", "status": "success"},
-                "tables": {"appointment": {"files": manifest_files, "status": "uploaded"}},
+                "tables": {
+                    # as the archive writes it: its highest key too (archive/keys.py)
+                    "appointment": {
+                        "files": manifest_files,
+                        "status": "uploaded",
+                        "records": rows,
+                        "max_key": rows,
+                    }
+                },
             }
             s3.put_object(
                 Bucket=bucket, Key="metadata/archive_info.json", Body=json.dumps(manifest)
