@@ -850,6 +850,35 @@ def test_a_take_over_of_an_unreadable_manifest_keeps_new_keys_past_the_files(s3_
     assert booked.pk > top
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="found by the long SQLite profile (60×40): a row created here under an archived "
+    "key, in another month than the archived row, is written into its month's file before "
+    "the archived row's month finds the collision; the table fails, but the key is then in "
+    "two files (no row lost, one misstated); needs each table's files built before any upload",
+)
+def test_a_key_created_here_in_another_month_never_stands_in_two_files(s3_bucket):
+    customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
+    archived = m.Appointment.objects.create(
+        customer=customer, date=dt.date(2025, 2, 13), time=dt.time(9), description="gốc"
+    )
+    assert archive_run().status == "success"
+    wipe_database()  # a new database makes its own appointment under the archived key
+    m.Customer.objects.create(customer_id="c2", full_name="Khách mới")
+    m.Appointment.objects.create(
+        appointment_id=archived.pk, customer_id="c2", date=dt.date(2025, 1, 12), time=dt.time(9)
+    )
+
+    archive_run(take_over=True)
+
+    holding = [
+        key
+        for key in ("data/appointment/2025-01.csv", "data/appointment/2025-02.csv")
+        if archive_storage().exists(key) and str(archived.pk) in {r[0] for r in rows_of(key)}
+    ]
+    assert holding == ["data/appointment/2025-02.csv"]
+
+
 def test_a_run_dying_between_uploads_keeps_a_moved_row_in_one_of_its_months(s3_bucket):
     customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
     moved = m.Appointment.objects.create(
