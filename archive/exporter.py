@@ -31,7 +31,7 @@ from .collision import created, identity_field
 from .csvfile import CsvOut, Written, file_md5, read_csv
 from .fate import RowFate
 from .keys import table_max_key
-from .merge import key_value, merge
+from .merge import key_value, merge, sort_key
 from .models import ArchiveIdentity
 from .ownership import Ownership, ownership
 from .sources import Month, RowSource, database_months, month_label
@@ -220,10 +220,11 @@ def _produce(
     owned: Ownership,
     stored: dict[str, Listed],
     expected: dict | None,
-) -> Written:
+) -> tuple[Written, bool]:
     """The file's new content: the database's rows, merged with the archived copy unless
     this database owns every row of it. ``expected`` is the manifest's entry for an object
-    that changed behind the archive's back (None otherwise)."""
+    that changed behind the archive's back (None otherwise). Also whether the file takes
+    in a key the archive held before but not in this file (``_receives``)."""
     out = CsvOut(ctx.tmp, spec.columns)
     try:
         ctx.source.write(spec, month, out)
@@ -231,9 +232,10 @@ def _produce(
         out.abandon()
         raise
     written = out.close()
+    floor = ctx.floors.get(spec.name) if identity_field(spec) is not None else None
     owns = owned.full or (month is not None and owned.owns_month(month))
     if owns or key not in stored:
-        return written
+        return written, floor is not None and _first_key(spec, written) <= (floor,)
     handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
     os.close(handle)
     archived = Path(name)
@@ -250,10 +252,25 @@ def _produce(
             archived_parents=ctx.archived_parents,
             where=key,
         )
-        return merge(spec, written, archived, key, fate, ctx.tmp)
+        received: list[bool] = []
+
+        def arrived(row_key: tuple) -> bool:
+            # Keys come in order: the first the archived copy lacks is the smallest.
+            received.append(row_key <= (floor,))
+            return False
+
+        merged = merge(spec, written, archived, key, fate, ctx.tmp, arrived if floor else None)
+        return merged, any(received)
     finally:
         written.discard()
         archived.unlink(missing_ok=True)
+
+
+def _first_key(spec: TableSpec, written: Written) -> tuple:
+    """The smallest key in a file of the database's rows (they are in key order)."""
+    with read_csv(written.path) as (_header, rows):
+        first = next(rows, None)
+    return sort_key(spec)(first) if first is not None else (float("inf"),)
 
 
 def _refuse_lost_rows(key: str, archived: Path, expected: dict) -> None:
@@ -318,6 +335,11 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
     outcome = TableOutcome(spec.name, "unchanged", files, held_before=held)
     futures: list[Future] = []
     shrinking: list[tuple[str, Written]] = []
+    # Files that take in a key the archive held in another file: a row that moved month,
+    # or one created here under an archived row's key, which that row's own file then
+    # finds (collision.py). Stored only once every file of the table was made without
+    # failing, so a table that fails never leaves a key in two files.
+    receiving: list[tuple[str, Written]] = []
 
     def settle(key: str, written: Written) -> Future:
         return ctx.uploader.submit(
@@ -336,9 +358,11 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
                 ctx.progress(spec.name, 0, len(targets), rows=rows)
             for done, (key, month) in enumerate(targets, start=1):
                 expected = files.get(key) if key in behind else None
-                written = _produce(spec, month, key, ctx, owned, stored, expected)
+                written, receives = _produce(spec, month, key, ctx, owned, stored, expected)
                 if written.records < (files.get(key) or {}).get("records", 0):
                     shrinking.append((key, written))
+                elif receives:
+                    receiving.append((key, written))
                 else:
                     futures.append(settle(key, written))
                 rows += written.records
@@ -350,11 +374,12 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
         _record(outcome, future.result(), before, ctx.now)
     # Files that lose rows go last, and only once the rest is stored: a row that moved
     # month stays in its old file until its new one is safely written.
-    if outcome.error:
-        for _key, written in shrinking:
-            written.discard()
-    else:
-        for future in [settle(key, written) for key, written in shrinking]:
+    for held in (receiving, shrinking):  # each only once all before it is stored
+        if outcome.error:
+            for _key, written in held:
+                written.discard()
+            continue
+        for future in [settle(key, written) for key, written in held]:
             _record(outcome, future.result(), before, ctx.now)
     if not outcome.error:
         try:

@@ -104,10 +104,20 @@ def _archived_rows(spec: TableSpec, path: Path, where: str) -> Iterator[list[str
 
 
 def merge(
-    spec: TableSpec, database: Written, archived: Path, where: str, fate: Fate, tmp: Path
+    spec: TableSpec,
+    database: Written,
+    archived: Path,
+    where: str,
+    fate: Fate,
+    tmp: Path,
+    arrived: Callable[[SortKey], bool] | None = None,
 ) -> Written:
-    """The database's file merged with the archived rows ``fate`` keeps, as a new file."""
+    """The database's file merged with the archived rows ``fate`` keeps, as a new file.
+
+    ``arrived`` is told the keys of the database's rows the archived copy lacks, in order,
+    until it returns False (it has heard enough)."""
     key = sort_key(spec)
+    listening = arrived is not None
     kept = CsvOut(tmp, spec.columns)
     try:
         with read_csv(database.path) as (_header, ours):
@@ -118,6 +128,7 @@ def merge(
             for row in _archived_rows(spec, archived, where):
                 row_key = key(row)
                 while current is not None and current < row_key:
+                    listening = listening and arrived(current)
                     current, current_row = next(keyed, (None, None))
                 if current == row_key:
                     same.append((current_row, row))
@@ -131,6 +142,9 @@ def merge(
                     pending = []
             _keep(kept, fate.survivors(pending) if pending else [])
             fate.check_same(same)
+            while listening and current is not None:
+                listening = arrived(current)
+                current, current_row = next(keyed, (None, None))
     except BaseException:
         kept.abandon()
         raise
