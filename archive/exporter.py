@@ -232,7 +232,10 @@ def _produce(
         out.abandon()
         raise
     written = out.close()
-    floor = ctx.floors.get(spec.name) if identity_field(spec) is not None else None
+    # A table this database holds in full (loaded it all, or wrote its first copy) has no
+    # archived row it did not have: only elsewhere can a key arrive from another file.
+    collides = identity_field(spec) is not None and not owned.full
+    floor = ctx.floors.get(spec.name) if collides else None
     owns = owned.full or (month is not None and owned.owns_month(month))
     if owns or key not in stored:
         return written, floor is not None and _first_key(spec, written) <= (floor,)
