@@ -31,7 +31,7 @@ from .collision import created, identity_field
 from .csvfile import CsvOut, Written, file_md5, read_csv
 from .fate import RowFate
 from .keys import table_max_key
-from .merge import key_value, merge, sort_key
+from .merge import MergeNotes, drops_rows, key_value, merge, sort_key
 from .models import ArchiveIdentity
 from .ownership import Ownership, ownership
 from .sources import Month, RowSource, database_months, month_label
@@ -220,11 +220,12 @@ def _produce(
     owned: Ownership,
     stored: dict[str, Listed],
     expected: dict | None,
-) -> tuple[Written, bool]:
+    recorded: dict | None = None,
+) -> tuple[Written, MergeNotes]:
     """The file's new content: the database's rows, merged with the archived copy unless
     this database owns every row of it. ``expected`` is the manifest's entry for an object
-    that changed behind the archive's back (None otherwise). Also whether the file takes
-    in a key the archive held before but not in this file (``_receives``)."""
+    that changed behind the archive's back (None otherwise). Also what the merge noted:
+    rows dropped, and whether the file takes in a key the archive held in another file."""
     out = CsvOut(ctx.tmp, spec.columns)
     try:
         ctx.source.write(spec, month, out)
@@ -238,7 +239,9 @@ def _produce(
     floor = ctx.floors.get(spec.name) if collides else None
     owns = owned.full or (month is not None and owned.owns_month(month))
     if owns or key not in stored:
-        return written, floor is not None and _first_key(spec, written) <= (floor,)
+        receives = floor is not None and _first_key(spec, written) <= (floor,)
+        dropped = key in stored and _drops(spec, key, written, ctx, stored[key], recorded)
+        return written, MergeNotes(floor, dropped=int(dropped), receives=receives)
     handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
     os.close(handle)
     archived = Path(name)
@@ -255,17 +258,29 @@ def _produce(
             archived_parents=ctx.archived_parents,
             where=key,
         )
-        received: list[bool] = []
-
-        def arrived(row_key: tuple) -> bool:
-            # Keys come in order: the first the archived copy lacks is the smallest.
-            received.append(row_key <= (floor,))
-            return False
-
-        merged = merge(spec, written, archived, key, fate, ctx.tmp, arrived if floor else None)
-        return merged, any(received)
+        notes = MergeNotes(floor=floor)
+        merged = merge(spec, written, archived, key, fate, ctx.tmp, notes)
+        return merged, notes
     finally:
         written.discard()
+        archived.unlink(missing_ok=True)
+
+
+def _drops(
+    spec: TableSpec, key: str, written: Written, ctx: RunContext, listed: Listed, recorded
+) -> bool:
+    """Whether a file this database owns leaves out a row of its stored copy (deleted, or
+    moved to another month, maybe while another row came in): asked only of a file that
+    differs from the stored copy, with one GET of it."""
+    if not spec.windowed or _stored_md5(ctx.objects, key, listed, recorded) == written.md5:
+        return False
+    handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
+    os.close(handle)
+    archived = Path(name)
+    try:
+        ctx.objects.get(key, archived)
+        return drops_rows(spec, written.path, archived, key)
+    finally:
         archived.unlink(missing_ok=True)
 
 
@@ -361,10 +376,12 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
                 ctx.progress(spec.name, 0, len(targets), rows=rows)
             for done, (key, month) in enumerate(targets, start=1):
                 expected = files.get(key) if key in behind else None
-                written, receives = _produce(spec, month, key, ctx, owned, stored, expected)
-                if written.records < (files.get(key) or {}).get("records", 0):
+                recorded = files.get(key)
+                written, notes = _produce(spec, month, key, ctx, owned, stored, expected, recorded)
+                # Dropping a row (even with another added: the count alone does not tell).
+                if notes.dropped or written.records < (files.get(key) or {}).get("records", 0):
                     shrinking.append((key, written))
-                elif receives:
+                elif notes.receives:
                     receiving.append((key, written))
                 else:
                     futures.append(settle(key, written))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
@@ -103,6 +104,43 @@ def _archived_rows(spec: TableSpec, path: Path, where: str) -> Iterator[list[str
             yield row
 
 
+def drops_rows(spec: TableSpec, new: Path, archived: Path, where: str) -> bool:
+    """Whether a file (of rows in key order) leaves out a row of the archived copy."""
+    key = sort_key(spec)
+    with read_csv(new) as (_header, rows):
+        ours = (key(row) for row in rows)
+        current = next(ours, None)
+        for row in _archived_rows(spec, archived, where):
+            theirs = key(row)
+            while current is not None and current < theirs:
+                current = next(ours, None)
+            if current != theirs:
+                return True
+    return False
+
+
+@dataclass
+class MergeNotes:
+    """What a merge found beside the new file: archived rows it dropped (deleted, moved
+    out), and whether it takes in a key at or under ``floor`` (the archive's highest key
+    before the run) that the archived copy lacks: a row moved in, or created here under an
+    archived row's key (exporter.table_archive orders the uploads by these)."""
+
+    floor: int | None = None
+    dropped: int = 0
+    receives: bool = False
+
+    def kept(self, rows: list[list[str]], survivors: list[list[str]]) -> list[list[str]]:
+        self.dropped += len(rows) - len(survivors)
+        return survivors
+
+    def heard(self, key: SortKey) -> bool:
+        """The database's keys the archived copy lacks, in order: the first is the least,
+        so it alone tells; returns whether to go on listening."""
+        self.receives = key <= (self.floor,)
+        return False
+
+
 def merge(
     spec: TableSpec,
     database: Written,
@@ -110,14 +148,15 @@ def merge(
     where: str,
     fate: Fate,
     tmp: Path,
-    arrived: Callable[[SortKey], bool] | None = None,
+    notes: MergeNotes | None = None,
 ) -> Written:
     """The database's file merged with the archived rows ``fate`` keeps, as a new file.
 
-    ``arrived`` is told the keys of the database's rows the archived copy lacks, in order,
-    until it returns False (it has heard enough)."""
+    ``notes``, when given, learns how many archived rows the new file drops and whether
+    a row the archived copy lacks has a key at or under ``notes.floor``."""
     key = sort_key(spec)
-    listening = arrived is not None
+    notes = notes or MergeNotes()
+    listening = notes.floor is not None
     kept = CsvOut(tmp, spec.columns)
     try:
         with read_csv(database.path) as (_header, ours):
@@ -128,7 +167,7 @@ def merge(
             for row in _archived_rows(spec, archived, where):
                 row_key = key(row)
                 while current is not None and current < row_key:
-                    listening = listening and arrived(current)
+                    listening = listening and notes.heard(current)
                     current, current_row = next(keyed, (None, None))
                 if current == row_key:
                     same.append((current_row, row))
@@ -138,12 +177,12 @@ def merge(
                     continue
                 pending.append(row)
                 if len(pending) >= CHUNK:
-                    _keep(kept, fate.survivors(pending))
+                    _keep(kept, notes.kept(pending, fate.survivors(pending)))
                     pending = []
-            _keep(kept, fate.survivors(pending) if pending else [])
+            _keep(kept, notes.kept(pending, fate.survivors(pending)) if pending else [])
             fate.check_same(same)
             while listening and current is not None:
-                listening = arrived(current)
+                listening = notes.heard(current)
                 current, current_row = next(keyed, (None, None))
     except BaseException:
         kept.abandon()

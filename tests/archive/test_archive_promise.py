@@ -896,6 +896,29 @@ def test_a_run_dying_between_uploads_keeps_a_moved_row_in_one_of_its_months(s3_b
     assert any(str(moved.pk) in ids for ids in months.values()), months
 
 
+def test_a_run_dying_keeps_a_moved_row_whose_old_month_gained_another(s3_bucket):
+    """Found by the long SQLite profile: February lost the moved row but gained a new one,
+    so its row count did not fall, and it was stored before March, where the storage died."""
+    customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
+    moved = m.Appointment.objects.create(
+        customer=customer, date=dt.date(2025, 2, 10), time=dt.time(9)
+    )
+    assert archive_run().status == "success"
+    moved.date = dt.date(2025, 3, 28)  # rescheduled to next month
+    moved.save()
+    m.Appointment.objects.create(customer=customer, date=dt.date(2025, 2, 20), time=dt.time(9))
+
+    with failing("data/appointment/2025-03.csv"):  # storage dies at the March upload
+        assert archive_run().status in ("partial", "failed")
+
+    months = {
+        key: {cells[0] for cells in rows_of(key)}
+        for key in ("data/appointment/2025-02.csv", "data/appointment/2025-03.csv")
+        if archive_storage().exists(key)
+    }
+    assert any(str(moved.pk) in ids for ids in months.values()), months
+
+
 def test_a_seed_over_rows_created_here_under_archived_keys_is_refused(s3_bucket):
     """Found by the model: kept, the row would replace the archived one at the next run."""
     consultant = m.Consultant.objects.create(full_name="Tư vấn gốc", join_date=dt.date(2025, 1, 1))
