@@ -20,7 +20,7 @@ from django.db.models import Max
 
 from .storage import archive_storage, reference_key
 from .tables import TableSpec, tables
-from .transfer import Objects, objects
+from .transfer import Listed, Objects, objects
 
 TAIL_BYTES = 64 << 10  # the last rows of a file: one ranged GET
 _TAIL_STARTS = 64  # line starts tried in a tail before the whole file is read instead
@@ -64,25 +64,52 @@ def archived_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> i
     return _highest(found)
 
 
-def archive_key_floors(manifest: dict | None, objects: Objects) -> dict[str, int]:
-    """Per table, the highest key the archive holds (tables with integer keys it lists)."""
+def archive_key_floors(
+    manifest: dict | None, objects: Objects, stored: dict[str, Listed] | None = None
+) -> dict[str, int]:
+    """Per table, the highest key the archive holds (tables with integer keys).
+
+    The manifest's ``max_key``, and the last key of every file it does not describe as
+    stored (``stored``: the listing of ``data/``, listed here if not given): with no
+    manifest, or one that cannot be read (a take-over), or an older one put back after a
+    run that died had written files, a run must never record, nor a sequence start from,
+    a key lower than the files hold.
+    """
     entries = (manifest or {}).get("tables") or {}
-    stored: dict[str, int] | None = None  # listed once, if a table needs it
     floors = {}
     for spec in tables():
-        entry = entries.get(spec.name)
-        if entry is None and integer_key(spec) is not None:
-            # Not described (no manifest, or one that cannot be read: a take-over): the
-            # files left are read, so a run never records a lower max_key than they hold.
-            stored = objects.sizes("data/") if stored is None else stored
-            entry = {"files": dict.fromkeys(_files_of(spec, stored))}
-        top = archived_max_key(spec, entry, objects)
+        if integer_key(spec) is None:
+            continue
+        stored = objects.listing("data/") if stored is None else stored
+        entry = entries.get(spec.name) or {}
+        recorded = entry.get("files") or {}
+        unknown = [k for k in _files_of(spec, stored) if _undescribed(recorded.get(k), stored[k])]
+        top = archived_max_key(spec, entry, objects) if entry else None
+        top = _highest([top, *(_last_key_or_none(spec, objects, k) for k in unknown)])
         if top is not None:
             floors[spec.name] = top
     return floors
 
 
-def _files_of(spec: TableSpec, stored: dict[str, int]) -> list[str]:
+def _undescribed(record: dict | None, listed: Listed) -> bool:
+    """Whether the manifest's record of a file does not describe the stored object."""
+    if not record:
+        return True
+    if record.get("bytes") is not None and record["bytes"] != listed.size:
+        return True
+    if record.get("etag") and listed.etag and record["etag"] != listed.etag:
+        return True  # rewritten since (in a folder, the same bytes again: one read more)
+    return bool(listed.md5 and record.get("checksum") and listed.md5 != record["checksum"])
+
+
+def _last_key_or_none(spec: TableSpec, objects: Objects, key: str) -> int | None:
+    try:
+        return _last_key(spec, objects, key)
+    except FileNotFoundError:
+        return None  # gone since it was listed: nothing of it is held any more
+
+
+def _files_of(spec: TableSpec, stored: dict[str, Listed]) -> list[str]:
     if spec.windowed:
         prefix = f"data/{spec.name}/"
         return [k for k in stored if k.startswith(prefix) and k.endswith(".csv")]

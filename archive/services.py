@@ -174,7 +174,7 @@ def _archive(
         identity.claims_since = started
         identity.save(update_fields=["claims_since"])
     # Keys created here from now on are past every archived key (DESIGN.md, "Keys").
-    floors = archive_key_floors(previous, store)
+    floors = archive_key_floors(previous, store, stored)
     sequences_past(floors)
     pg = connection.vendor == "postgresql"
     previous_tables = (previous or {}).get("tables") or {}

@@ -875,6 +875,30 @@ def test_a_key_created_here_in_another_month_never_stands_in_two_files(s3_bucket
     assert holding == ["data/appointment/2025-02.csv"]
 
 
+def test_keys_written_by_a_run_that_died_before_its_manifest_are_never_handed_out(s3_bucket):
+    """Found by the long SQLite profile: the manifest left by a run that died after its
+    files held a lower max_key than the files, and the next database's booking took one."""
+    customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
+    m.Appointment.objects.create(customer=customer, date=dt.date(2025, 1, 10), time=dt.time(9))
+    assert archive_run().status == "success"
+    late = m.Appointment.objects.create(
+        customer=customer, date=dt.date(2025, 1, 11), time=dt.time(9)
+    )
+    with failing(MANIFEST_KEY):  # the files are written, the manifest is not
+        archive_run()
+    assert str(late.pk) in {row[0] for row in rows_of("data/appointment/2025-01.csv")}
+    wipe_database()  # another database takes the archive over
+
+    archive_run(take_over=True)
+
+    assert manifest_read()["tables"]["appointment"]["max_key"] >= late.pk
+    customer = m.Customer.objects.create(customer_id="c2", full_name="Khách mới")
+    booked = m.Appointment.objects.create(
+        customer=customer, date=dt.date(2025, 2, 1), time=dt.time(9)
+    )
+    assert booked.pk > late.pk
+
+
 def test_a_run_dying_between_uploads_keeps_a_moved_row_in_one_of_its_months(s3_bucket):
     customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
     moved = m.Appointment.objects.create(
