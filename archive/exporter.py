@@ -96,6 +96,8 @@ class RunContext:
     floors: dict[str, int] = field(default_factory=dict)  # highest archived keys before the run
     progress: Progress | None = None
     uploader: Uploader | None = None
+    # Writes the manifest as things stand, given the table in progress (services.py).
+    checkpoint: Callable[[TableOutcome], None] | None = None
     _dates: dict = field(default_factory=dict)
 
     def archived_parents(self, parent: TableSpec, month: Month, wanted: set) -> dict:
@@ -395,6 +397,8 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
     # Files that lose rows go last, and only once the rest is stored: a row that moved
     # month stays in its old file until its new one is safely written.
     for held in (receiving, shrinking):  # each only once all before it is stored
+        if held is shrinking and shrinking and not outcome.error:
+            _list_new_files(outcome, before, ctx)
         if outcome.error:
             for _key, written in held:
                 written.discard()
@@ -412,6 +416,18 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
         outcome.status = "uploaded"
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _list_new_files(outcome: TableOutcome, before: dict, ctx: RunContext) -> None:
+    """Before files lose rows: if a row may have moved into a file the manifest does not
+    list yet (a new month), the manifest lists it first; a run that dies between the two
+    then leaves the row where a seed finds it. Failing to, the files keep their rows."""
+    if ctx.checkpoint is None or not (outcome.files.keys() - before.keys()):
+        return
+    try:
+        ctx.checkpoint(outcome)
+    except Exception as err:
+        outcome.error = f"{type(err).__name__}: {err}"
 
 
 def _record(outcome: TableOutcome, result: FileOutcome, before: dict, now: str) -> None:

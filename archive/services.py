@@ -202,6 +202,7 @@ def _archive(
             floors=floors,
             progress=progress,
             uploader=uploader,
+            checkpoint=lambda partial: _checkpoint(previous, identity, [*outcomes, partial]),
         )
         for spec in specs:
             parent = parent_spec(spec)
@@ -211,6 +212,33 @@ def _archive(
                 continue
             outcomes.append(table_archive(spec, ctx, previous_tables.get(spec.name)))
     return _finish(previous, identity, outcomes, run_id, started, snapshot if pg else "")
+
+
+def _checkpoint(previous, identity, outcomes: list[TableOutcome]) -> None:
+    """The manifest as things stand mid-run: the previous one (its owner, its last run),
+    with the files stored so far."""
+    if previous is None:
+        return  # nothing readable to add to: a seed of such an archive reads every file
+    previous_tables = previous.get("tables") or {}
+    entries = {
+        o.name: table_entry(
+            status=o.status if o.status != "unchanged" or not o.uploaded else "uploaded",
+            files=o.files,
+            error=o.error,
+            now=timezone.now().isoformat(),
+            previous=previous_tables.get(o.name),
+            max_key=(previous_tables.get(o.name) or {}).get("max_key"),
+        )
+        for o in outcomes
+    }
+    manifest = manifest_build(
+        previous,
+        database_id=previous.get("database_id") or str(identity.database_id),
+        last_run=previous.get("last_run"),
+        tables=entries,
+    )
+    manifest["history"] = previous.get("history") or []  # no run has ended since
+    manifest_write(manifest)
 
 
 def _follower_held_back(spec: TableSpec, parent: TableSpec, previous: dict) -> TableOutcome:

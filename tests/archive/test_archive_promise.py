@@ -56,7 +56,7 @@ from archive.tables import table, tables
 from meetassist.exceptions import DomainError
 from tests.conftest import use_bucket, use_folder
 
-from .conftest import assert_manifest_truthful, failing, read_object, rows_of
+from .conftest import assert_manifest_truthful, failing, read_object, rows_of, s3_errors
 from .promise_model import (
     KEEP,
     MAY_GO,
@@ -941,6 +941,33 @@ def test_a_run_dying_keeps_a_moved_row_whose_old_month_gained_another(s3_bucket)
         if archive_storage().exists(key)
     }
     assert any(str(moved.pk) in ids for ids in months.values()), months
+
+
+def test_a_row_moved_into_a_new_month_stays_listed_when_the_run_dies_before_its_manifest(
+    s3_bucket,
+):
+    """Found by the derandomized PostgreSQL profile: March's new file was stored, February
+    stored without the row, and the run died before the manifest listed March."""
+    customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
+    moved = m.Appointment.objects.create(
+        customer=customer, date=dt.date(2025, 2, 10), time=dt.time(9)
+    )
+    m.Appointment.objects.create(customer=customer, date=dt.date(2025, 2, 20), time=dt.time(9))
+    assert archive_run().status == "success"
+    moved.date = dt.date(2025, 3, 28)  # into a month the archive has no file for yet
+    moved.save()
+    february_stored: list[str] = []
+
+    def dies_after_february(request) -> bool:  # the run dies once February is stored
+        if request.method == "PUT" and "2025-02.csv" in request.url:
+            february_stored.append(request.url)
+        return bool(february_stored) and MANIFEST_KEY in request.url
+
+    with s3_errors(dies_after_february):
+        archive_run()
+
+    listed = manifest_read()["tables"]["appointment"]["files"]
+    assert any(str(moved.pk) in {cells[0] for cells in rows_of(key)} for key in listed)
 
 
 def test_a_seed_over_rows_created_here_under_archived_keys_is_refused(s3_bucket):
