@@ -230,6 +230,17 @@ def deleted_keys(spec: TableSpec, keys: Sequence[tuple[str, ...]]) -> Deleted:
         return dict(found)
 
 
+def deleted_in(spec: TableSpec, month: dt.date | None) -> bool:
+    """Whether the snapshot's change record names a row of this table deleted in ``month``."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT EXISTS (SELECT 1 FROM {CHANGE_TABLE} WHERE table_name = %s "
+            "AND key IS NOT NULL AND month IS NOT DISTINCT FROM %s)",
+            [spec.name, month],
+        )
+        return cursor.fetchone()[0]
+
+
 def consume(names: Sequence[str], snapshot: str) -> int:
     """Delete the record rows of these tables that the run's snapshot saw."""
     if not names:

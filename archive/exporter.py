@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from meetassist.exceptions import DomainError
 
+from . import changes
 from .collision import created, identity_field
 from .csvfile import CsvOut, Written, file_md5, read_csv
 from .fate import RowFate
@@ -274,16 +275,27 @@ def _drops(
     """Whether a file this database owns leaves out a row of its stored copy (deleted, or
     moved to another month, maybe while another row came in): asked only of a file that
     differs from the stored copy, with one GET of it."""
-    if not spec.windowed or _stored_md5(ctx.objects, key, listed, recorded) == written.md5:
+    if not spec.windowed or not _may_lose_rows(spec, _month_of(key), ctx):
+        return False
+    if _stored_md5(ctx.objects, key, listed, recorded) == written.md5:
         return False
     handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
     os.close(handle)
     archived = Path(name)
     try:
         ctx.objects.get(key, archived)
-        return drops_rows(spec, written.path, archived, key)
+        return drops_rows(spec, written.path, archived)
     finally:
         archived.unlink(missing_ok=True)
+
+
+def _may_lose_rows(spec: TableSpec, month: Month, ctx: RunContext) -> bool:
+    """On a run that trusts the change record, only a move (two months named) or a
+    deletion takes a row out of a month; otherwise any month may have lost one."""
+    if spec.name not in ctx.trusted:
+        return True
+    months = ctx.changes.get(spec.name, set())
+    return len(months) > 1 or None in months or changes.deleted_in(spec, month)
 
 
 def _first_key(spec: TableSpec, written: Written) -> tuple:

@@ -104,19 +104,21 @@ def _archived_rows(spec: TableSpec, path: Path, where: str) -> Iterator[list[str
             yield row
 
 
-def drops_rows(spec: TableSpec, new: Path, archived: Path, where: str) -> bool:
-    """Whether a file (of rows in key order) leaves out a row of the archived copy."""
-    key = sort_key(spec)
-    with read_csv(new) as (_header, rows):
-        ours = (key(row) for row in rows)
-        current = next(ours, None)
-        for row in _archived_rows(spec, archived, where):
-            theirs = key(row)
-            while current is not None and current < theirs:
-                current = next(ours, None)
-            if current != theirs:
-                return True
-    return False
+def drops_rows(spec: TableSpec, new: Path, archived: Path) -> bool:
+    """Whether a file leaves out a row of the archived copy (by key cells: both are written
+    by the archive, one canonical text a key; a set, not the ordered merge, for speed)."""
+    with read_csv(new) as (header, rows):
+        at = _key_columns(spec, header)
+        ours = {tuple(row[i] for i in at) for row in rows}
+    with read_csv(archived) as (header, rows):
+        at = _key_columns(spec, header)
+        return any(tuple(row[i] for i in at) not in ours for row in rows)
+
+
+def _key_columns(spec: TableSpec, header: list[str]) -> list[int]:
+    wanted = [spec.model._meta.get_field(name) for name in spec.key_columns]
+    found = {spec.field_for_header(name): i for i, name in enumerate(header)}
+    return [found[field] for field in wanted]
 
 
 @dataclass
