@@ -15,8 +15,9 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
@@ -245,28 +246,23 @@ def _produce(
         receives = floor is not None and _first_key(spec, written) <= (floor,)
         dropped = key in stored and _drops(spec, key, written, ctx, stored[key], recorded)
         return written, MergeNotes(floor, dropped=int(dropped), receives=receives)
-    handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
-    os.close(handle)
-    archived = Path(name)
     try:
-        ctx.objects.get(key, archived)
-        if expected is not None and ctx.objects.our_md5(key) != file_md5(archived):
-            # Not a file of ours (a run that died before its manifest leaves those).
-            _refuse_lost_rows(key, archived, expected)
-        fate = RowFate(
-            spec,
-            month,
-            owned,
-            recorded=spec.name in ctx.recorded,
-            archived_parents=ctx.archived_parents,
-            where=key,
-        )
-        notes = MergeNotes(floor=floor)
-        merged = merge(spec, written, archived, key, fate, ctx.tmp, notes)
-        return merged, notes
+        with _stored_copy(ctx, key) as archived:
+            if expected is not None and ctx.objects.our_md5(key) != file_md5(archived):
+                # Not a file of ours (a run that died before its manifest leaves those).
+                _refuse_lost_rows(key, archived, expected)
+            fate = RowFate(
+                spec,
+                month,
+                owned,
+                recorded=spec.name in ctx.recorded,
+                archived_parents=ctx.archived_parents,
+                where=key,
+            )
+            notes = MergeNotes(floor=floor)
+            return merge(spec, written, archived, key, fate, ctx.tmp, notes), notes
     finally:
         written.discard()
-        archived.unlink(missing_ok=True)
 
 
 def _drops(
@@ -279,12 +275,19 @@ def _drops(
         return False
     if _stored_md5(ctx.objects, key, listed, recorded) == written.md5:
         return False
+    with _stored_copy(ctx, key) as archived:
+        return drops_rows(spec, written.path, archived)
+
+
+@contextmanager
+def _stored_copy(ctx: RunContext, key: str) -> Iterator[Path]:
+    """The stored object, downloaded to a temporary file for as long as it is read."""
     handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
     os.close(handle)
     archived = Path(name)
     try:
         ctx.objects.get(key, archived)
-        return drops_rows(spec, written.path, archived)
+        yield archived
     finally:
         archived.unlink(missing_ok=True)
 
@@ -393,7 +396,7 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
                 recorded = files.get(key)
                 written, notes = _produce(spec, month, key, ctx, owned, stored, expected, recorded)
                 # Dropping a row (even with another added: the count alone does not tell).
-                if notes.dropped or written.records < (files.get(key) or {}).get("records", 0):
+                if notes.dropped or written.records < (recorded or {}).get("records", 0):
                     shrinking.append((key, written))
                 elif notes.receives:
                     receiving.append((key, written))

@@ -55,13 +55,7 @@ def archived_max_key(spec: TableSpec, entry: dict | None, objects: Objects) -> i
     # None with rows recorded: written by a run that had no manifest to read it from.
     if top is not None or ("max_key" in entry and not entry.get("records")):
         return top
-    found = []
-    for key in entry.get("files") or {}:
-        try:
-            found.append(_last_key(spec, objects, key))
-        except FileNotFoundError:
-            continue  # gone with its rows: nothing of it is held any more
-    return _highest(found)
+    return _highest(_last_key_or_none(spec, objects, key) for key in entry.get("files") or {})
 
 
 def archive_key_floors(
@@ -106,7 +100,7 @@ def _last_key_or_none(spec: TableSpec, objects: Objects, key: str) -> int | None
     try:
         return _last_key(spec, objects, key)
     except FileNotFoundError:
-        return None  # gone since it was listed: nothing of it is held any more
+        return None  # gone with its rows: nothing of it is held any more
 
 
 def _files_of(spec: TableSpec, stored: dict[str, Listed]) -> list[str]:

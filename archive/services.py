@@ -219,26 +219,34 @@ def _checkpoint(previous, identity, outcomes: list[TableOutcome]) -> None:
     with the files stored so far."""
     if previous is None:
         return  # nothing readable to add to: a seed of such an archive reads every file
-    previous_tables = previous.get("tables") or {}
-    entries = {
-        o.name: table_entry(
-            status=o.status if o.status != "unchanged" or not o.uploaded else "uploaded",
-            files=o.files,
-            error=o.error,
-            now=timezone.now().isoformat(),
-            previous=previous_tables.get(o.name),
-            max_key=(previous_tables.get(o.name) or {}).get("max_key"),
-        )
-        for o in outcomes
-    }
     manifest = manifest_build(
         previous,
         database_id=previous.get("database_id") or str(identity.database_id),
         last_run=previous.get("last_run"),
-        tables=entries,
+        tables=_entries(outcomes, previous, timezone.now().isoformat(), mid_run=True),
     )
     manifest["history"] = previous.get("history") or []  # no run has ended since
     manifest_write(manifest)
+
+
+def _entries(
+    outcomes: list[TableOutcome], previous: dict | None, now: str, *, mid_run: bool = False
+) -> dict[str, dict]:
+    """The manifest entries of these tables' outcomes; mid-run, a table still being
+    archived counts as uploaded once it stored a file, and no max_key has grown yet."""
+    previous_tables = (previous or {}).get("tables") or {}
+    entries = {}
+    for o in outcomes:
+        before = previous_tables.get(o.name)
+        entries[o.name] = table_entry(
+            status="uploaded" if mid_run and o.status == "unchanged" and o.uploaded else o.status,
+            files=o.files,
+            error=o.error,
+            now=now,
+            previous=before,
+            max_key=(before or {}).get("max_key") if mid_run else o.max_key,
+        )
+    return entries
 
 
 def _follower_held_back(spec: TableSpec, parent: TableSpec, previous: dict) -> TableOutcome:
@@ -276,20 +284,11 @@ def _finish(
         "skipped": [o.name for o in outcomes if o.status == "unchanged"],
         "failed": [o.name for o in outcomes if o.status == "failed"],
     }
-    previous_tables = (previous or {}).get("tables") or {}
-    entries = {
-        o.name: table_entry(
-            status=o.status,
-            files=o.files,
-            error=o.error,
-            now=started.isoformat(),
-            previous=previous_tables.get(o.name),
-            max_key=o.max_key,
-        )
-        for o in outcomes
-    }
     manifest = manifest_build(
-        previous, database_id=str(identity.database_id), last_run=last_run, tables=entries
+        previous,
+        database_id=str(identity.database_id),
+        last_run=last_run,
+        tables=_entries(outcomes, previous, started.isoformat()),
     )
     result = ArchiveResult(status, run_id, started, finished, outcomes)
     unlisted = [o.name for o in outcomes if o.status == "failed" and o.held_before]

@@ -867,12 +867,7 @@ def test_a_key_created_here_in_another_month_never_stands_in_two_files(s3_bucket
 
     archive_run(take_over=True)
 
-    holding = [
-        key
-        for key in ("data/appointment/2025-01.csv", "data/appointment/2025-02.csv")
-        if archive_storage().exists(key) and str(archived.pk) in {r[0] for r in rows_of(key)}
-    ]
-    assert holding == ["data/appointment/2025-02.csv"]
+    assert _files_holding(archived.pk, "2025-01", "2025-02") == ["data/appointment/2025-02.csv"]
 
 
 def test_keys_written_by_a_run_that_died_before_its_manifest_are_never_handed_out(s3_bucket):
@@ -899,6 +894,16 @@ def test_keys_written_by_a_run_that_died_before_its_manifest_are_never_handed_ou
     assert booked.pk > late.pk
 
 
+def _files_holding(pk: int, *months: str) -> list[str]:
+    """Which of these months' appointment files hold the appointment ``pk``."""
+    keys = [f"data/appointment/{month}.csv" for month in months]
+    return [
+        key
+        for key in keys
+        if archive_storage().exists(key) and str(pk) in {cells[0] for cells in rows_of(key)}
+    ]
+
+
 def test_a_run_dying_between_uploads_keeps_a_moved_row_in_one_of_its_months(s3_bucket):
     customer = m.Customer.objects.create(customer_id="c1", full_name="Khách")
     moved = m.Appointment.objects.create(
@@ -912,12 +917,7 @@ def test_a_run_dying_between_uploads_keeps_a_moved_row_in_one_of_its_months(s3_b
     with failing("data/appointment/2025-03.csv"):  # storage dies before the March upload
         assert archive_run().status in ("partial", "failed")
 
-    months = {
-        key: {cells[0] for cells in rows_of(key)}
-        for key in ("data/appointment/2025-02.csv", "data/appointment/2025-03.csv")
-        if archive_storage().exists(key)
-    }
-    assert any(str(moved.pk) in ids for ids in months.values()), months
+    assert _files_holding(moved.pk, "2025-02", "2025-03")
 
 
 def test_a_run_dying_keeps_a_moved_row_whose_old_month_gained_another(s3_bucket):
@@ -935,12 +935,7 @@ def test_a_run_dying_keeps_a_moved_row_whose_old_month_gained_another(s3_bucket)
     with failing("data/appointment/2025-03.csv"):  # storage dies at the March upload
         assert archive_run().status in ("partial", "failed")
 
-    months = {
-        key: {cells[0] for cells in rows_of(key)}
-        for key in ("data/appointment/2025-02.csv", "data/appointment/2025-03.csv")
-        if archive_storage().exists(key)
-    }
-    assert any(str(moved.pk) in ids for ids in months.values()), months
+    assert _files_holding(moved.pk, "2025-02", "2025-03")
 
 
 def test_a_row_moved_into_a_new_month_stays_listed_when_the_run_dies_before_its_manifest(
