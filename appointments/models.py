@@ -70,7 +70,7 @@ class ConsultantSchedule(models.Model):
     end_time = models.TimeField(_("end time"))
     is_available = models.BooleanField(_("available"), default=True)
     # When the slot was made: what tells it apart from another slot under the same key
-    # (archive/collision.py). Empty for slots made before it was recorded.
+    # (archive/core/collision.py). Empty for slots made before it was recorded.
     created_at = models.DateTimeField(
         _("created at"), default=timezone.now, null=True, blank=True, editable=False
     )

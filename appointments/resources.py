@@ -6,12 +6,12 @@ joins those rows (``list_select_related``), so the names cost no extra query. St
 not view a related model get its key only (``for_viewer``): the same rule as the changelist
 and the dashboard (``appointments.visibility``).
 
-An export is made to be uploaded back as it is (archive.upload): headers are the fields'
-verbose names in the staff's language (``archive.tables.field_label``, which the upload
+An export is made to be uploaded back as it is (archive.seed.upload): headers are the fields'
+verbose names in the staff's language (``archive.core.tables.field_label``, which the upload
 recognises in every language), a reference column holds the key (``Mã khách hàng``), the
-names next to it are columns the upload ignores (``archive.tables.NAME_COLUMNS``), a status
-is its label (read back by ``archive.codec.choice_code``), and text goes through the
-archive's formula escape (``archive.codec.excel_escape``), which the upload takes off.
+names next to it are columns the upload ignores (``archive.core.tables.NAME_COLUMNS``), a status
+is its label (read back by ``archive.core.codec.choice_code``), and text goes through the
+archive's formula escape (``archive.core.codec.excel_escape``), which the upload takes off.
 ``export_cell`` says what each value becomes, in CSV and in XLSX.
 """
 
@@ -29,8 +29,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from import_export import fields, resources
 
-from archive import codec
-from archive.tables import NAME_COLUMNS, field_label
+from archive.core import codec
+from archive.core.tables import NAME_COLUMNS, field_label
 
 from .models import (
     Appointment,

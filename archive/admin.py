@@ -12,12 +12,11 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from archive.admin_records import WrittenByServicesAdmin
+from archive.admin_upload import StaffUploadAdmin, UploadViews, may_upload
+from archive.core.tables import TABLES, table_label
+from archive.models import SeedLoad
 from meetassist.times import shown_time
-
-from .admin_records import WrittenByServicesAdmin
-from .admin_upload import StaffUploadAdmin, UploadViews, may_upload
-from .models import SeedLoad
-from .tables import TABLES, table_label
 
 __all__ = ["SeedLoadAdmin", "StaffUploadAdmin"]
 

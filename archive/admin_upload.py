@@ -28,15 +28,13 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from meetassist.exceptions import DomainError
-
-from .admin_records import WrittenByServicesAdmin
-from .forms import UploadForm
-from .models import StaffUpload
-from .seed_tasks import upload_confirm as upload_confirm_task
-from .seed_tasks import upload_preview as upload_preview_task
-from .upload import UPLOAD_PREFIX, upload_window
-from .upload_record import (
+from archive.admin_records import WrittenByServicesAdmin
+from archive.forms import UploadForm
+from archive.models import StaffUpload
+from archive.seed.tasks import upload_confirm as upload_confirm_task
+from archive.seed.tasks import upload_preview as upload_preview_task
+from archive.seed.upload import UPLOAD_PREFIX, upload_window
+from archive.seed.upload_record import (
     CANCELLABLE,
     problems,
     staff_upload_cancel,
@@ -46,7 +44,8 @@ from .upload_record import (
     staff_upload_preview,
     table_counts,
 )
-from .upload_samples import visible_samples
+from archive.seed.upload_samples import visible_samples
+from meetassist.exceptions import DomainError
 
 UPLOAD_PERMISSION = "archive.add_seedload"
 HISTORY_ALL_PERMISSION = "archive.view_staffupload"

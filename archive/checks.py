@@ -8,10 +8,10 @@ from django.conf import settings
 from django.core.checks import Error, Warning, register
 from django.utils.module_loading import import_string
 
-from .codec import sql_supported
-from .spreadsheet import DATE_ORDERS
-from .storage import ArchiveS3Storage
-from .tables import tables
+from archive.core.codec import sql_supported
+from archive.core.tables import tables
+from archive.seed.spreadsheet import DATE_ORDERS
+from archive.storage.backends import ArchiveS3Storage
 
 CHECKSUM_MODES = (None, "when_supported", "when_required")
 MEMORY = re.compile(r"[1-9][0-9]*(kB|MB|GB)")  # PostgreSQL's memory units
@@ -45,7 +45,7 @@ def check_archive_storage(app_configs=None, **kwargs) -> list[Error]:
             Warning(
                 f"The archive storage {entry['BACKEND']} ignores the checksum and retry "
                 "settings (AWS_REQUEST_CHECKSUM_CALCULATION, AWS_MAX_ATTEMPTS).",
-                hint="Use archive.storage.ArchiveS3Storage.",
+                hint="Use archive.storage.backends.ArchiveS3Storage.",
                 id="archive.W001",
             )
         ]
@@ -87,7 +87,7 @@ def check_registry(app_configs=None, **kwargs) -> list[Error]:
                 errors.append(
                     Error(
                         f"{spec.name}.{field.attname}: {type(field).__name__} has no exact "
-                        "PostgreSQL export (archive.codec.sql_cell).",
+                        "PostgreSQL export (archive.core.codec.sql_cell).",
                         id="archive.E005",
                     )
                 )

@@ -17,7 +17,7 @@ STATUS_LABELS = {
     "already running": gettext_lazy("already running"),
     "uploaded": gettext_lazy("uploaded"),
     "unchanged": gettext_lazy("unchanged"),
-    # an object as verify_archive found it (archive.stored_files)
+    # an object as verify_archive found it (archive.audit.stored_files)
     "ok": gettext_lazy("ok"),
     "missing": gettext_lazy("missing"),
     "unlisted": gettext_lazy("unlisted"),

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from .tables import table_label
+from archive.core.tables import table_label
 
 
 class ArchiveIdentity(models.Model):
@@ -126,7 +126,7 @@ class ArchiveOrigin(models.Model):
 class ArchiveChange(models.Model):
     """The change record: which table and month a committed statement touched.
 
-    Written only by PostgreSQL triggers (archive/changes.py), read and consumed by the
+    Written only by PostgreSQL triggers (archive/core/change_record.py), read and consumed by the
     archive run inside its snapshot. ``month`` is the first day of the month, or null
     for the whole table; ``key`` is set for a row that was deleted (its canonical key
     cells), so the archive can drop it, and ``made`` is that row's creation moment where
@@ -159,7 +159,7 @@ class ArchiveChange(models.Model):
 class ArchiveVerification(models.Model):
     """One ``verify_archive`` run: when, its result, its counts and its first problems.
 
-    Written by archive/verification.py (the command and the nightly task); the archive page
+    Written by archive/audit/verify.py (the command and the nightly task); the archive page
     shows the latest. Only the last ``KEEP`` runs are kept.
     """
 

@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from tqdm import tqdm
 
-from .engine import Progress
+from archive.seed.load import Progress
 
 
 def grouped(number: int | float, decimals: int | None = None) -> str:

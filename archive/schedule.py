@@ -15,9 +15,8 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 from django_celery_beat.models import CrontabSchedule, IntervalSchedule, PeriodicTask
 
+from archive.storage.manifest import ManifestUnreadable, manifest_read
 from meetassist.exceptions import DomainError
-
-from .manifest import ManifestUnreadable, manifest_read
 
 SCHEDULE_NAME = "archive-all"
 SCHEDULE_TASK = "archive.tasks.archive_all"

@@ -3,8 +3,8 @@ the words its states are shown with (``STATUS_LABELS``, from archive.labels)."""
 
 from __future__ import annotations
 
-from .labels import STATUS_LABELS as STATUS_LABELS
-from .models import ArchiveVerification
+from archive.labels import STATUS_LABELS as STATUS_LABELS
+from archive.models import ArchiveVerification
 
 
 def verification_last() -> ArchiveVerification | None:

@@ -20,26 +20,25 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meetassist.exceptions import DomainError
-
-from . import changes
-from .exporter import Progress, RunContext, TableOutcome, Uploader, table_archive
-from .keys import archive_key_floors, sequences_past
-from .lock import run_lock
-from .manifest import (
+from archive.core import change_record
+from archive.core.lock import run_lock
+from archive.core.tables import TableSpec, parent_spec
+from archive.core.tables import tables as registry_tables
+from archive.export.ownership import claims
+from archive.export.sources import row_source
+from archive.export.table import Progress, RunContext, TableOutcome, Uploader, table_archive
+from archive.models import ArchiveIdentity, ArchiveOrigin
+from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.keys import archive_key_floors, sequences_past
+from archive.storage.manifest import (
     ManifestUnreadable,
     manifest_build,
     manifest_read,
     manifest_write,
     table_entry,
 )
-from .models import ArchiveIdentity, ArchiveOrigin
-from .ownership import claims
-from .sources import row_source
-from .storage import MANIFEST_KEY, archive_storage
-from .tables import TableSpec, parent_spec
-from .tables import tables as registry_tables
-from .transfer import Objects, objects
+from archive.storage.objects import Objects, objects
+from meetassist.exceptions import DomainError
 
 ALREADY_RUNNING = "already running"
 
@@ -137,7 +136,7 @@ def _guard(previous: dict[str, Any] | None, identity: ArchiveIdentity, take_over
 @contextmanager
 def _snapshot() -> Iterator[str]:
     if connection.vendor == "postgresql":
-        from .pg_export import snapshot
+        from archive.export.pg_source import snapshot
 
         with snapshot() as text:
             yield text
@@ -184,7 +183,7 @@ def _archive(
         Uploader() as uploader,
         _snapshot() as snapshot,
     ):
-        recorded = changes.recorded_tables(specs) if pg else set()
+        recorded = change_record.recorded_tables(specs) if pg else set()
         trusted = _trusted(
             specs, previous, identity, recorded, force=force, taking_over=taking_over
         )
@@ -197,7 +196,7 @@ def _archive(
             force=force,
             trusted=trusted,
             recorded=recorded,
-            changes=changes.changed_months() if trusted else {},
+            changes=change_record.changed_months() if trusted else {},
             stored=stored,
             floors=floors,
             progress=progress,
@@ -312,7 +311,7 @@ def _finish(
     done = [o.name for o in outcomes if o.status != "failed"]
     with transaction.atomic():
         if snapshot:
-            changes.consume(done, snapshot)
+            change_record.consume(done, snapshot)
         for outcome in outcomes:
             if outcome.status != "failed" and not outcome.held_before:
                 ArchiveOrigin.objects.update_or_create(

@@ -11,8 +11,8 @@ logger = get_task_logger(__name__)
 @shared_task(name="archive.tasks.archive_all")
 def archive_all(tables: list[str] | None = None, force: bool = False) -> dict:
     """Archive every table (or the named ones); the result is a small JSON summary."""
-    from .progress import FILES, ProgressLog
-    from .services import archive_run
+    from archive.progress import FILES, ProgressLog
+    from archive.services import archive_run
 
     # A progress line in the worker's log every PROGRESS_LOG_SECONDS of a long run.
     result = archive_run(tables=tables, force=force, progress=ProgressLog(logger.info, unit=FILES))
@@ -28,8 +28,8 @@ def archive_all(tables: list[str] | None = None, force: bool = False) -> dict:
 @shared_task(name="archive.tasks.verify_archive")
 def verify_archive() -> dict:
     """Read every archived object and compare it with the manifest; the result is recorded."""
-    from .progress import OBJECTS, ProgressLog
-    from .verification import archive_verify
+    from archive.audit.verify import archive_verify
+    from archive.progress import OBJECTS, ProgressLog
 
     report = archive_verify(progress=ProgressLog(logger.info, unit=OBJECTS))
     return {
@@ -42,4 +42,4 @@ def verify_archive() -> dict:
 
 # The seeding and upload tasks (archive.tasks.seed_from_s3, upload_preview, upload_confirm)
 # live in seed_tasks.py until the merge moves them here; importing them registers them by name.
-from .seed_tasks import seed_from_s3, upload_confirm, upload_preview  # noqa: E402, F401
+from archive.seed.tasks import seed_from_s3, upload_confirm, upload_preview  # noqa: E402, F401

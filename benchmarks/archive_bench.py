@@ -132,10 +132,10 @@ def _limit(tmp: Path) -> tuple[float, float, int]:
     """
     from django.db import connection
 
-    from archive.pg_export import quote
-    from archive.storage import archive_storage
-    from archive.tables import tables
-    from archive.transfer import objects
+    from archive.core.tables import tables
+    from archive.export.pg_source import quote
+    from archive.storage.backends import archive_storage
+    from archive.storage.objects import objects
 
     path = tmp / "limit.csv"
     digest = hashlib.md5(usedforsecurity=False)
@@ -179,7 +179,7 @@ class Requests:
         self.clients: set[int] = set()
 
     def watch(self) -> None:
-        from archive.storage import archive_storage
+        from archive.storage.backends import archive_storage
 
         client = archive_storage().connection.meta.client
         if id(client) not in self.clients:
@@ -219,8 +219,8 @@ def _original_algorithm() -> tuple[float, float]:
     import csv
     import io
 
-    from archive.storage import archive_storage
-    from archive.tables import tables
+    from archive.core.tables import tables
+    from archive.storage.backends import archive_storage
 
     client = archive_storage().connection.meta.client
     before = _rss_mb()

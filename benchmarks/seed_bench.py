@@ -148,8 +148,8 @@ def run_child(options: dict) -> None:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meetassist.settings")
     django.setup()
-    from archive.seeding import seed_run
-    from archive.storage import archive_storage
+    from archive.seed.run import seed_run
+    from archive.storage.backends import archive_storage
 
     archive_storage().connection  # noqa: B018 — the S3 client, made before the clock starts
     if options.get("date"):
@@ -338,7 +338,7 @@ def main() -> None:  # noqa: C901 — a linear script
                 "database_id": str(uuid.uuid4()),
                 "last_run": {"finished_at": "2026-01-01T00:00:00+00:00", "status": "success"},
                 "tables": {
-                    # as the archive writes it: its highest key too (archive/keys.py)
+                    # as the archive writes it: its highest key too (archive/storage/keys.py)
                     "appointment": {
                         "files": manifest_files,
                         "status": "uploaded",

@@ -36,7 +36,7 @@ def _case(name: str) -> None:
     django.setup()
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from archive.upload import upload_receive
+    from archive.seed.upload import upload_receive
     from meetassist.exceptions import DomainError
     from tests.archive.zips import bomb
 

@@ -1,7 +1,7 @@
 """Reads for the archive page and the day view: manifest, schedule, seed loads, task progress.
 
 The manifest is data from storage, not code: every field is read defensively, and one
-without ``"version": 1`` (the original system's) counts as none (``archive.manifest``).
+without ``"version": 1`` (the original system's) counts as none (``archive.storage.manifest``).
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from django.conf import settings
 from django.utils.dateparse import parse_datetime
 from django_celery_beat.models import PeriodicTask
 
-from archive.manifest import ManifestUnreadable, manifest_read
+from archive.core.tables import TABLES
 from archive.models import ArchiveIdentity, SeedLoad
 from archive.schedule import SCHEDULE_NAME, interval_minutes
 from archive.selectors import verification_last
-from archive.tables import TABLES
+from archive.storage.manifest import ManifestUnreadable, manifest_read
 from meetassist.celery import app as celery_app
 
 

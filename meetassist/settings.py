@@ -229,21 +229,21 @@ SEED_DATE_ORDER = env.str("SEED_DATE_ORDER", default="DMY")
 ARCHIVE_UPLOAD_MAX_BYTES = env.int("ARCHIVE_UPLOAD_MAX_BYTES", default=50 * 1024 * 1024)
 ARCHIVE_UPLOAD_TASK_BYTES = env.int("ARCHIVE_UPLOAD_TASK_BYTES", default=5 * 1024 * 1024)
 # An uploaded ZIP: at most this many entries, expanding to at most this many bytes in all
-# (archive/upload_zip.py; a 1 MB ZIP can expand to gigabytes).
+# (archive/seed/upload_zip.py; a 1 MB ZIP can expand to gigabytes).
 ARCHIVE_UPLOAD_MAX_MEMBERS = env.int("ARCHIVE_UPLOAD_MAX_MEMBERS", default=1000)
 ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES = env.int(
     "ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES", default=200 * 1024 * 1024
 )
 # when_supported | when_required; unset: the SDK's default on AWS, when_required with an
 # endpoint URL (S3-compatible stores reject the SDK's default CRC32 trailers). See
-# archive.storage.ArchiveS3Storage.
+# archive.storage.backends.ArchiveS3Storage.
 AWS_REQUEST_CHECKSUM_CALCULATION = env.str("AWS_REQUEST_CHECKSUM_CALCULATION", default="") or None
 AWS_RESPONSE_CHECKSUM_VALIDATION = env.str("AWS_RESPONSE_CHECKSUM_VALIDATION", default="") or None
 AWS_MAX_ATTEMPTS = env.int("AWS_MAX_ATTEMPTS", default=5)
 
 if ARCHIVE_BUCKET:
     _archive_storage = {
-        "BACKEND": "archive.storage.ArchiveS3Storage",
+        "BACKEND": "archive.storage.backends.ArchiveS3Storage",
         "OPTIONS": {
             "bucket_name": ARCHIVE_BUCKET,
             "endpoint_url": AWS_S3_ENDPOINT_URL,

@@ -123,7 +123,7 @@ def use_bucket(settings, s3_endpoint: str) -> str:
     settings.STORAGES = {
         **settings.STORAGES,
         "archive": {
-            "BACKEND": "archive.storage.ArchiveS3Storage",
+            "BACKEND": "archive.storage.backends.ArchiveS3Storage",
             "OPTIONS": {
                 "bucket_name": name,
                 "endpoint_url": s3_endpoint,

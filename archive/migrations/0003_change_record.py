@@ -4,7 +4,7 @@ from django.db import migrations, models
 
 # The tables whose statements the record notes, frozen at this migration; a table added to
 # the registry later gets its triggers in its own migration (until then it is exported in
-# full on every run, see archive.changes.recorded_tables).
+# full on every run, see archive.core.change_record.recorded_tables).
 RECORDED = (
     "customer",
     "consultant",
@@ -19,7 +19,7 @@ RECORDED = (
 def install_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from archive.changes import install_sql
+    from archive.core.change_record import install_sql
 
     for statement in install_sql(RECORDED):
         schema_editor.execute(statement)
@@ -28,7 +28,7 @@ def install_triggers(apps, schema_editor):
 def remove_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from archive.changes import uninstall_sql
+    from archive.core.change_record import uninstall_sql
 
     for statement in uninstall_sql(RECORDED):
         schema_editor.execute(statement)

@@ -1,5 +1,5 @@
 """The changelist export is safe in a spreadsheet, typed in XLSX, in the staff's language,
-and uploads back as it is (archive.upload): nothing changes.
+and uploads back as it is (archive.seed.upload): nothing changes.
 
 Real parts: the admin's export view, the staff upload's preview and confirmation over
 moto's S3, openpyxl reading the workbook, LibreOffice re-saving the CSV (``spreadsheet``).
@@ -20,9 +20,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from appointments import models as m
-from archive.codec import decode
-from archive.errors import LoadError
-from archive.upload import upload_confirm, upload_preview, upload_receive
+from archive.core.codec import decode
+from archive.seed.errors import LoadError
+from archive.seed.upload import upload_confirm, upload_preview, upload_receive
 from meetassist.exceptions import DomainError
 from tests.appointments.test_admin_export import export
 from tests.archive.archive_files import snapshot
@@ -315,7 +315,7 @@ def test_every_export_header_names_its_column_in_both_languages(language):
     from django.utils import translation
 
     from appointments.resources import CustomerResource
-    from archive.tables import TABLES, field_label
+    from archive.core.tables import TABLES, field_label
 
     for spec in TABLES:
         for field in spec.fields:

@@ -17,10 +17,10 @@ from collections import defaultdict
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from archive.codec import encode
-from archive.keys import integer_key
-from archive.storage import MANIFEST_KEY, archive_storage, month_key, reference_key
-from archive.tables import tables
+from archive.core.codec import encode
+from archive.core.tables import tables
+from archive.storage.backends import MANIFEST_KEY, archive_storage, month_key, reference_key
+from archive.storage.keys import integer_key
 
 DATABASE_ID = "6f1c2a4e-2b7d-4c1e-9a51-3d2f7e8b9c10"
 FINISHED_AT = "2026-01-01T00:01:00+00:00"
@@ -120,7 +120,7 @@ def snapshot() -> dict[str, list[tuple]]:
 
 def wipe() -> None:
     """Delete every row, children first. PostgreSQL's tables get new, empty files, as a new
-    database's are: only a table without pages takes COPY straight in (archive.pg_load),
+    database's are: only a table without pages takes COPY straight in (archive.seed.loaders.pg),
     and earlier tests' rolled-back rows leave pages behind."""
     if connection.vendor == "postgresql":
         names = ", ".join(connection.ops.quote_name(s.model._meta.db_table) for s in tables())

@@ -13,11 +13,11 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from django.db import connection
 
-from archive.manifest import manifest_read
+from archive.core.tables import table, tables
 from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
-from archive.storage import archive_storage
-from archive.tables import table, tables
-from archive.transfer import objects
+from archive.storage.backends import archive_storage
+from archive.storage.manifest import manifest_read
+from archive.storage.objects import objects
 
 
 @pytest.fixture
@@ -178,7 +178,7 @@ def in_thread(work):
 def lock_held_elsewhere() -> Iterator[threading.Event]:
     """Another connection holds the archive run lock (as a run would) until the yielded
     event is set, or the block ends."""
-    from archive.lock import run_lock
+    from archive.core.lock import run_lock
 
     holding, release = threading.Event(), threading.Event()
 

@@ -19,10 +19,10 @@ from unittest import mock
 
 from storages.backends.s3 import S3Storage
 
-from archive.codec import encode
-from archive.storage import MANIFEST_KEY, archive_storage
-from archive.tables import table, tables
-from archive.transfer import FolderObjects, objects
+from archive.core.codec import encode
+from archive.core.tables import table, tables
+from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.objects import FolderObjects, objects
 
 from .conftest import read_object, s3_errors
 

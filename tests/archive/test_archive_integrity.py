@@ -14,11 +14,11 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from appointments.models import Appointment
-from archive.manifest import ManifestUnreadable, manifest_read, manifest_write
+from archive.core.tables import tables
 from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
 from archive.services import archive_run
-from archive.storage import MANIFEST_KEY, archive_storage
-from archive.tables import tables
+from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.manifest import ManifestUnreadable, manifest_read, manifest_write
 from meetassist.exceptions import DomainError
 from tests.factories import AppointmentFactory, FeedbackFactory
 

@@ -44,15 +44,15 @@ from hypothesis.stateful import (
 
 from appointments import models as m
 from appointments import services
-from archive.collision import identity_field
-from archive.manifest import manifest_read
+from archive.core.collision import identity_field
+from archive.core.tables import table, tables
+from archive.export.ownership import Ownership, ownership
+from archive.export.pg_source import quote
 from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
-from archive.ownership import Ownership, ownership
-from archive.pg_export import quote
-from archive.seeding import seed_run
+from archive.seed.run import seed_run
 from archive.services import archive_run
-from archive.storage import MANIFEST_KEY, archive_storage
-from archive.tables import table, tables
+from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.manifest import manifest_read
 from meetassist.exceptions import DomainError
 from tests.conftest import use_bucket, use_folder
 

@@ -8,10 +8,10 @@ import pytest
 from django.db import connection, transaction
 
 from appointments.models import Appointment
-from archive import changes
+from archive.core import change_record
+from archive.core.tables import table, tables
 from archive.models import ArchiveChange
 from archive.services import archive_run
-from archive.tables import table, tables
 from tests.archive.conftest import writes
 from tests.factories import AppointmentFactory, CustomerFactory, FeedbackFactory
 
@@ -53,11 +53,11 @@ def test_deleted_rows_leave_their_canonical_keys():
 
     Customer.objects.filter(pk="=formula").delete()
     assert (None, ("'=formula",)) in _noted("customer")  # as the archive file writes it
-    assert changes.deleted_keys(table("customer"), [("'=formula",), ("other",)]) == {
+    assert change_record.deleted_keys(table("customer"), [("'=formula",), ("other",)]) == {
         ("'=formula",): {None}  # a customer's key is their own: no creation moment needed
     }
     made = {(key,): {appointment.created_at}}  # tells it from a row created under its key
-    assert changes.deleted_keys(table("appointment"), [(key,)]) == made
+    assert change_record.deleted_keys(table("appointment"), [(key,)]) == made
 
 
 def test_moving_an_appointment_notes_both_months_for_it_and_its_feedback():
@@ -85,12 +85,12 @@ def test_triggers_fire_under_the_replica_role():
 
 
 def test_every_table_is_recorded_and_a_disabled_trigger_is_noticed():
-    assert changes.recorded_tables(tables()) == {s.name for s in tables()}
+    assert change_record.recorded_tables(tables()) == {s.name for s in tables()}
     with connection.cursor() as cursor:
         cursor.execute(
             "ALTER TABLE appointments_customer DISABLE TRIGGER archive_note_customer_upd"
         )
-    assert "customer" not in changes.recorded_tables(tables())
+    assert "customer" not in change_record.recorded_tables(tables())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -124,12 +124,12 @@ def test_a_successful_run_consumes_the_record_it_saw(archive_dir):
 
 
 def test_the_migrated_trigger_functions_are_the_ones_the_code_writes():
-    """Migrations freeze the functions' text: a change to changes.function_sql needs one."""
+    """Migrations freeze the functions' text: a change to change_record.function_sql needs one."""
     with connection.cursor() as cursor:
         for spec in tables():
             cursor.execute("SELECT pg_get_functiondef(%s::regproc)", [f"archive_note_{spec.name}"])
             (installed,) = cursor.fetchone()
-            body = _lines(changes.function_sql(spec).split("$$")[1])
+            body = _lines(change_record.function_sql(spec).split("$$")[1])
             assert body in _lines(installed), f"{spec.name}: add a migration with the new function"
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.db import models
 
 from archive import checks
-from archive.tables import TableSpec
+from archive.core.tables import TableSpec
 
 
 def _ids(errors) -> list[str]:

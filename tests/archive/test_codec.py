@@ -12,8 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from appointments.models import Appointment, AppointmentFeedback, Consultant, Customer
-from archive import codec
-from archive.tables import table, tables
+from archive.core import codec
+from archive.core.tables import table, tables
 
 field = {
     "phone": Customer._meta.get_field("phone_number"),

@@ -11,15 +11,15 @@ from django.db import connection
 from django.utils import translation
 
 from appointments.models import Appointment, ConsultantSchedule
-from archive.keys import TAIL_BYTES, _last_key, archived_max_key
-from archive.loading import reset_sequences
-from archive.manifest import manifest_read, manifest_write
+from archive.core.tables import table, tables
 from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
-from archive.seeding import seed_run
+from archive.seed.loaders.base import reset_sequences
+from archive.seed.run import seed_run
 from archive.services import archive_run
-from archive.storage import archive_storage
-from archive.tables import table, tables
-from archive.transfer import objects
+from archive.storage.backends import archive_storage
+from archive.storage.keys import TAIL_BYTES, _last_key, archived_max_key
+from archive.storage.manifest import manifest_read, manifest_write
+from archive.storage.objects import objects
 from tests.factories import AppointmentFactory, FeedbackFactory, ScheduleFactory
 
 from .conftest import assert_manifest_truthful, rows_of
@@ -118,7 +118,7 @@ def test_an_archive_from_before_max_key_is_read_from_its_files_tails(archived):
 def test_an_upload_moves_the_sequences_past_the_archive(archived, storage, client):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from archive.upload import upload_load, upload_receive
+    from archive.seed.upload import upload_load, upload_receive
 
     _new_database()
     seed_run(tables=["customer", "consultant"])
@@ -254,7 +254,7 @@ def test_the_last_key_is_found_in_a_tail_that_starts_inside_a_quoted_cell(storag
     ],
 )
 def test_creation_moments_are_compared_at_the_precision_both_keep(archived, ours, same):
-    from archive.collision import same_row
+    from archive.core.collision import same_row
 
     def moment(text: str) -> dt.datetime:
         return dt.datetime.fromisoformat(text).replace(tzinfo=dt.UTC)

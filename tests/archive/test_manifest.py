@@ -8,8 +8,8 @@ import pytest
 from django.core.files.base import ContentFile
 from django.utils import translation
 
-from archive.manifest import ManifestUnreadable, manifest_read
-from archive.storage import MANIFEST_KEY, archive_storage
+from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.manifest import ManifestUnreadable, manifest_read
 
 
 @pytest.fixture(autouse=True)

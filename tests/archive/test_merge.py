@@ -9,10 +9,10 @@ import pytest
 from django.utils import translation
 
 from appointments.models import Appointment
-from archive.manifest import manifest_read
 from archive.models import ArchiveChange, ArchiveIdentity
 from archive.services import archive_run
-from archive.storage import archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.manifest import manifest_read
 from meetassist.exceptions import DomainError
 from tests.factories import AppointmentFactory, FeedbackFactory
 

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appointments.models import Customer
-from archive import codec
-from archive.csvfile import CsvOut, read_csv
-from archive.pg_export import snapshot
-from archive.sources import OrmSource
-from archive.tables import table
+from archive.core import codec
+from archive.core.csvfile import CsvOut, read_csv
+from archive.core.tables import table
+from archive.export.pg_source import snapshot
+from archive.export.sources import OrmSource
 from tests.factories import AppointmentFactory, CustomerFactory, FeedbackFactory
 
 pytestmark = [pytest.mark.django_db, pytest.mark.postgres]
@@ -44,7 +44,7 @@ HO_CHI_MINH = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def _both(spec_name: str, tmp_path, month=None) -> tuple[bytes, bytes]:
-    from archive.pg_export import PgSource
+    from archive.export.pg_source import PgSource
 
     spec = table(spec_name)
     outputs = []

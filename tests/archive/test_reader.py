@@ -9,9 +9,10 @@ import io
 import pytest
 from django.utils import translation
 
-from archive.errors import ErrorLog, TooManyErrors
-from archive.reader import CsvFile, RowFilter
-from archive.tables import table
+from archive.core.tables import table
+from archive.seed import load
+from archive.seed.errors import ErrorLog, TooManyErrors
+from archive.seed.reader import CsvFile, RowFilter
 
 pytestmark = pytest.mark.django_db
 
@@ -246,7 +247,7 @@ def test_blocks_read_exactly_as_row_by_row(monkeypatch, block_chars):
     """Whole blocks pass on as they are; a block with anything odd is read row by row, and
     rows, repairs, errors, counts and COPY-line mapping are what row-by-row reading gives,
     wherever the block boundaries fall (inside a CR LF, inside a quoted line break)."""
-    from archive import reader
+    from archive.seed import reader
 
     header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
     body = [f"{i},1,c1,2025-03-15,09:{i:02d},pending,ghi chú {i}" for i in range(1, 40)]
@@ -284,8 +285,8 @@ def _spy(method, calls: list):
 def test_blocks_outside_the_window_are_counted_as_line_by_line(monkeypatch, block_chars):
     """A block without a window date is counted whole; rows kept, counts, errors and line
     numbers are what the line-by-line check gives, wherever the block boundaries fall."""
-    from archive import engine, reader
-    from archive.seed_sources import Window
+    from archive.seed import reader
+    from archive.seed.plan import Window
 
     header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
     body = [
@@ -298,7 +299,7 @@ def test_blocks_outside_the_window_are_counted_as_line_by_line(monkeypatch, bloc
     body[40] = "41,1,c1,2025-03-15,25:00,pending,"  # inside, a bad time
     body[50] = '51,1,c1,2025-03-20,09:00,pending,"một ""câu"" trích"'  # outside
     text = f"{header}\r\n" + "\r\n".join(body)  # the last line without its line end
-    window, _collect = engine._filters(
+    window, _collect = load._filters(
         table("appointment"), Window.around(dt.date(2025, 3, 15), 1), {"appointment"}, {}
     )
     monkeypatch.setattr(reader, "BLOCK_CHARS", block_chars)

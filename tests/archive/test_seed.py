@@ -12,10 +12,10 @@ from django.db import connection
 from django.utils import translation
 
 from appointments import models as m
-from archive.errors import LoadError
 from archive.models import ArchiveChange, ArchiveIdentity, SeedLoad
-from archive.seeding import seed_run
-from archive.storage import archive_storage
+from archive.seed.errors import LoadError
+from archive.seed.run import seed_run
+from archive.storage.backends import archive_storage
 from tests.archive.archive_files import (
     DATABASE_ID,
     FINISHED_AT,
@@ -265,7 +265,7 @@ def test_a_big_load_into_an_empty_table_rebuilds_its_indexes_and_keys(archived, 
 @pytest.fixture
 def bulk_loading(monkeypatch):
     """Every file counts as big: an empty table's indexes and keys are rebuilt once."""
-    monkeypatch.setattr("archive.pg_load.BULK_BYTES", 1)
+    monkeypatch.setattr("archive.seed.loaders.pg.BULK_BYTES", 1)
 
 
 def _march_row_again_in_april() -> str:
@@ -304,7 +304,7 @@ def _whole_table_notes() -> set[str]:
 def test_a_big_overwrite_rebuilds_indexes_once_and_keeps_them_as_they_were(archived, monkeypatch):
     seed_run(full=True)
     m.Appointment.objects.update(description="sửa tay")
-    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
+    monkeypatch.setattr("archive.seed.loaders.pg_merge.BULK_ROWS", 1)
     with connection.cursor() as cursor:
         before = _definitions(cursor)
         result = seed_run(full=True, overwrite=True)
@@ -324,7 +324,7 @@ def _filenode() -> int:
 @pytest.fixture
 def rewriting(bulk_loading, monkeypatch):
     """Any overwrite from whole files counts as big: the table is written anew."""
-    monkeypatch.setattr("archive.pg_merge.BULK_SHARE", 0)
+    monkeypatch.setattr("archive.seed.loaders.pg_merge.BULK_SHARE", 0)
 
 
 @pytest.mark.postgres
@@ -400,7 +400,7 @@ def test_a_big_overwrite_keeps_the_keys_the_archive_does_not_hold(archived, rewr
     ids = dict(m.ProgramParticipant.objects.values_list("customer_id", "pk"))
     statuses = dict(m.ProgramParticipant.objects.values_list("customer_id", "status"))
     m.ProgramParticipant.objects.update(status="cancelled")
-    monkeypatch.setattr("archive.pg_merge.BULK_ROWS", 1)
+    monkeypatch.setattr("archive.seed.loaders.pg_merge.BULK_ROWS", 1)
     result = seed_run(full=True, overwrite=True)
     assert {t.table: t.updated for t in result.tables}["programparticipant"] == len(ids)
     assert dict(m.ProgramParticipant.objects.values_list("customer_id", "pk")) == ids
@@ -440,8 +440,8 @@ def test_an_overwriting_seed_keeps_archive_runs_out_until_it_commits(archived):
     """A rewrite's TRUNCATE would look like an empty table to an older archive snapshot."""
     import psycopg
 
-    from archive.lock import LOCK_KEY
-    from archive.pg_load import PgLoader
+    from archive.core.lock import LOCK_KEY
+    from archive.seed.loaders.pg import PgLoader
 
     def archive_run_may_start() -> bool:
         other = psycopg.connect(**connection.get_connection_params(), autocommit=True)
@@ -462,7 +462,7 @@ def test_an_overwriting_seed_keeps_archive_runs_out_until_it_commits(archived):
 def test_seed_memory_holds_for_the_run_transaction_only(settings):
     from django.db import transaction
 
-    from archive.pg_merge import use_seed_memory
+    from archive.seed.loaders.pg_merge import use_seed_memory
 
     settings.SEED_WORK_MEM = "77MB"
     names = ("work_mem", "maintenance_work_mem", "hash_mem_multiplier")

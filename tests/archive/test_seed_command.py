@@ -10,10 +10,10 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from appointments import models as m
-from archive.engine import Progress
 from archive.models import SeedLoad
 from archive.progress import SeedProgress
-from archive.seed_tasks import seed_from_s3
+from archive.seed.load import Progress
+from archive.seed.tasks import seed_from_s3
 from meetassist.exceptions import DomainError
 from tests.archive.archive_files import csv_text, put
 
@@ -198,6 +198,6 @@ def test_off_a_terminal_no_line_comes_before_the_interval(archive, settings):
 
 def test_the_celery_task_logs_its_progress_for_the_workers_log(archive, settings, caplog):
     settings.PROGRESS_LOG_SECONDS = 0
-    with caplog.at_level("INFO", logger="archive.seed_tasks"):
+    with caplog.at_level("INFO", logger="archive.seed.tasks"):
         seed_from_s3(full=True)
     assert any("appointment: data/Appointment.csv: " in r.getMessage() for r in caplog.records)

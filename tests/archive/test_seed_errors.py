@@ -10,9 +10,10 @@ import pytest
 from django.utils import translation
 
 from appointments import models as m
-from archive.errors import LoadError
 from archive.models import SeedLoad
-from archive.seeding import seed_run
+from archive.seed.errors import LoadError
+from archive.seed.loaders import pg
+from archive.seed.run import seed_run
 from tests.archive.archive_files import csv_text, put, snapshot, wipe
 
 pytestmark = pytest.mark.django_db
@@ -189,7 +190,7 @@ def test_a_value_postgresql_refuses_after_whole_blocks_is_placed_on_its_line(
     working_database, monkeypatch, block_chars
 ):
     """Lines passed on in blocks keep COPY's line numbers mapped to the file's."""
-    from archive import reader
+    from archive.seed import reader
 
     monkeypatch.setattr(reader, "BLOCK_CHARS", block_chars)
     rows = [[str(n), "7", "c1", "2025-03-15", f"{n // 60:02d}:{n % 60:02d}", "pending"]
@@ -223,9 +224,8 @@ def empty_database(s3_bucket):
 def bulk_database(empty_database, monkeypatch):
     """An empty database loaded as a big file would be: on PostgreSQL the table's keys,
     indexes and foreign keys are set aside during COPY and rebuilt once after it."""
-    from archive import pg_load
 
-    monkeypatch.setattr(pg_load, "BULK_BYTES", 0)
+    monkeypatch.setattr(pg, "BULK_BYTES", 0)
     return empty_database
 
 

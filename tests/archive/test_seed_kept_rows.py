@@ -15,8 +15,8 @@ import pytest
 from django.utils import timezone, translation
 
 from appointments import models as m
-from archive.errors import LoadError
-from archive.seeding import seed_run
+from archive.seed.errors import LoadError
+from archive.seed.run import seed_run
 from tests.archive.archive_files import export_archive, put_as_archived, snapshot, wipe
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from appointments import models as m
-from archive.seeding import seed_run
-from archive.tables import tables
+from archive.core.tables import tables
+from archive.seed.run import seed_run
 from tests.archive.archive_files import export_archive, snapshot, wipe
 
 pytestmark = pytest.mark.django_db
@@ -128,8 +128,8 @@ needs_exporter = pytest.mark.skipif(
 def test_archive_then_seed_full_into_an_empty_database_then_archive_gives_identical_checksums(
     s3_bucket, rows
 ):
-    from archive.manifest import manifest_read
     from archive.services import archive_run
+    from archive.storage.manifest import manifest_read
 
     names = [spec.name for spec in tables()]
     _store(rows)

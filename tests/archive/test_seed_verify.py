@@ -14,14 +14,14 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from appointments import models as m
-from archive import reader, seeding
-from archive.errors import LoadError
-from archive.manifest import ManifestUnreadable, manifest_read
 from archive.models import SeedLoad
-from archive.seed_tasks import seed_from_s3
-from archive.seeding import seed_run
+from archive.seed import reader, run
+from archive.seed.errors import LoadError
+from archive.seed.run import seed_run
+from archive.seed.tasks import seed_from_s3
 from archive.services import archive_run
-from archive.storage import MANIFEST_KEY, archive_storage
+from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.manifest import ManifestUnreadable, manifest_read
 from meetassist.exceptions import DomainError
 from tests.archive.archive_files import csv_text, put, snapshot, wipe
 from tests.archive.conftest import read_object
@@ -280,14 +280,14 @@ def test_a_single_file_that_vanishes_between_list_and_read_is_a_clear_error(stor
         csv_text(["ConsultantID", "FullName", "JoinDate"], [["3", "Thu", "2024-01-01"]]),
     )
     put("data/Customer.csv", csv_text(["CustomerID", "FullName"], [["c1", "An"]]))
-    listed = seeding.archive_sources
+    listed = run.archive_sources
 
     def list_then_lose(*args):
         plan = listed(*args)
         archive_storage().delete("data/Customer.csv")
         return plan
 
-    monkeypatch.setattr(seeding, "archive_sources", list_then_lose)
+    monkeypatch.setattr(run, "archive_sources", list_then_lose)
 
     with pytest.raises(LoadError) as refused:
         seed_run(full=True)

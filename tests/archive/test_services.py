@@ -8,9 +8,9 @@ import pytest
 from django.utils import translation
 
 from appointments.models import Appointment
-from archive.manifest import manifest_read
 from archive.services import ALREADY_RUNNING, archive_run
-from archive.storage import archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.manifest import manifest_read
 from tests.factories import AppointmentFactory, CustomerFactory, FeedbackFactory, ParticipantFactory
 
 from .conftest import assert_manifest_truthful, failing, in_thread, rows_of, writes

@@ -14,10 +14,10 @@ from django.utils import translation
 
 from appointments import models as m
 from archive import checks
-from archive.codec import CellError, decode
-from archive.errors import LoadError
-from archive.seeding import seed_run
-from archive.storage import archive_storage
+from archive.core.codec import CellError, decode
+from archive.seed.errors import LoadError
+from archive.seed.run import seed_run
+from archive.storage.backends import archive_storage
 from tests.archive.archive_files import csv_text, put, snapshot
 
 pytestmark = pytest.mark.django_db

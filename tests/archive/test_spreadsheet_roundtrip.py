@@ -16,10 +16,10 @@ import pytest
 from django.utils import translation
 
 from appointments import models as m
-from archive.errors import LoadError
-from archive.seeding import seed_run
+from archive.seed.errors import LoadError
+from archive.seed.run import seed_run
 from archive.services import archive_run
-from archive.storage import archive_storage
+from archive.storage.backends import archive_storage
 from tests.archive.archive_files import snapshot, wipe
 
 pytestmark = [pytest.mark.django_db, pytest.mark.spreadsheet]

@@ -9,8 +9,8 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from django.conf import settings as django_settings
 
-from archive.storage import ArchiveS3Storage
-from archive.transfer import S3Objects
+from archive.storage.backends import ArchiveS3Storage
+from archive.storage.objects import S3Objects
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from celery.contrib.testing.worker import start_worker
 
-from archive.manifest import manifest_read
+from archive.storage.manifest import manifest_read
 from archive.tasks import archive_all
 from tests.factories import AppointmentFactory
 

@@ -15,10 +15,10 @@ from django.urls import reverse
 from django.utils import translation
 
 from appointments import models as m
-from archive.errors import LoadError
 from archive.models import StaffUpload
-from archive.storage import archive_storage
-from archive.upload import upload_load, upload_receive
+from archive.seed.errors import LoadError
+from archive.seed.upload import upload_load, upload_receive
+from archive.storage.backends import archive_storage
 from tests.archive.archive_files import csv_text, export_archive, new_database_id, snapshot
 from tests.language import english
 
@@ -178,7 +178,7 @@ def test_an_unknown_upload_id_is_refused(admin_client, s3_bucket):
 
 @needs_exporter
 def test_confirming_loads_the_upload_and_archives_its_tables(admin_client, shop):
-    from archive.manifest import manifest_read
+    from archive.storage.manifest import manifest_read
 
     response = _post(admin_client, ("customer.csv", _customers_csv()))
     confirm = admin_client.post(response["Location"].split("?")[0], {"date": "", "window_days": ""})
@@ -248,7 +248,7 @@ def test_the_load_record_page_offers_the_upload_to_those_allowed(admin_client, c
 
 @needs_exporter
 def test_an_upload_stays_loaded_when_the_archive_refuses_this_database(shop):
-    from archive.upload import upload_confirm
+    from archive.seed.upload import upload_confirm
 
     export_archive(["customer"], database_id=new_database_id())  # another database's archive
     upload = upload_receive(files=[SimpleUploadedFile("customer.csv", _customers_csv())])
@@ -528,7 +528,7 @@ def test_a_big_upload_s_preview_page_only_shows_progress_until_a_worker_has_chec
 
 @needs_exporter
 def test_an_upload_is_loaded_once_and_a_loaded_one_cannot_be_cancelled(shop):
-    from archive.upload_record import (
+    from archive.seed.upload_record import (
         staff_upload_cancel,
         staff_upload_confirm,
         staff_upload_create,
@@ -553,7 +553,7 @@ def test_an_upload_is_loaded_once_and_a_loaded_one_cannot_be_cancelled(shop):
 
 @needs_exporter
 def test_an_upload_that_is_archived_says_so_in_the_staffs_language(shop):
-    from archive.upload import upload_confirm
+    from archive.seed.upload import upload_confirm
 
     upload = upload_receive(files=[SimpleUploadedFile("customer.csv", _customers_csv())])
     with translation.override("vi"):

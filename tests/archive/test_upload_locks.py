@@ -10,9 +10,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
 from appointments import models as m
-from archive import pg_load
-from archive.lock import run_lock
-from archive.upload import upload_preview, upload_receive
+from archive.core.lock import run_lock
+from archive.seed.loaders import pg
+from archive.seed.upload import upload_preview, upload_receive
 from tests.archive.conftest import in_thread
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -28,7 +28,7 @@ def test_a_preview_of_a_large_whole_table_upload_locks_neither_table_nor_archive
 ):
     # Every upload counts as large: a whole-table overwrite this size took the rewrite path
     # (TRUNCATE, ACCESS EXCLUSIVE) and kept archive runs out, inside the preview too.
-    monkeypatch.setattr(pg_load, "BULK_BYTES", 1)
+    monkeypatch.setattr(pg, "BULK_BYTES", 1)
     m.Customer.objects.bulk_create(
         [m.Customer(customer_id=f"c{i}", full_name="An") for i in range(500)]
     )

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import translation
 
 from archive.models import StaffUpload
-from archive.storage import archive_storage
+from archive.storage.backends import archive_storage
 from tests.archive.zips import bomb, deflated, zip_of
 from tests.language import english
 
@@ -105,7 +105,7 @@ def test_reading_stops_at_the_expansion_limit_whatever_the_zip_declared(
     record.save()
     settings.ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES = 5 << 20  # lowered after receipt
 
-    from archive.upload_record import staff_upload_preview
+    from archive.seed.upload_record import staff_upload_preview
 
     started = time.monotonic()
     with translation.override("en"):

@@ -17,18 +17,18 @@ from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
 from appointments.models import Appointment
-from archive.codec import BOM, csv_line
-from archive.manifest import manifest_read
+from archive.audit.verify import archive_verify
+from archive.core.codec import BOM, csv_line
+from archive.core.tables import table
 from archive.models import ArchiveIdentity, ArchiveVerification
 from archive.schedule import VERIFY_SCHEDULE_NAME
 from archive.selectors import verification_last
 from archive.services import archive_run
-from archive.storage import MANIFEST_KEY, archive_storage
-from archive.streams import AHEAD_CHUNKS, CHUNK_BYTES
-from archive.tables import table
+from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.manifest import manifest_read
+from archive.storage.objects import objects
+from archive.storage.streams import AHEAD_CHUNKS, CHUNK_BYTES
 from archive.tasks import verify_archive
-from archive.transfer import objects
-from archive.verification import archive_verify
 from meetassist.exceptions import DomainError
 from tests.conftest import use_folder
 from tests.factories import AppointmentFactory, FeedbackFactory, ParticipantFactory

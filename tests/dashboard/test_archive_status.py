@@ -11,8 +11,8 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django_celery_beat.models import IntervalSchedule
 
+from archive.core.tables import TABLES
 from archive.models import ArchiveIdentity, SeedLoad
-from archive.tables import TABLES
 from dashboard import archive_status
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from contextlib import AbstractContextManager
 
-from archive.storage import archive_reached
+from archive.storage.backends import archive_reached
 from meetassist.commands import TranslatedCommand
 
 

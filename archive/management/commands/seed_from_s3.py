@@ -1,4 +1,4 @@
-"""``manage.py seed_from_s3``: fill this database from the archive (see archive.seeding)."""
+"""``manage.py seed_from_s3``: fill this database from the archive (see archive.seed.run)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from django.core.management.base import CommandParser
 from django.utils.translation import gettext_lazy as _
 
 from archive.progress import SeedProgress
-from archive.seeding import seed_run
+from archive.seed.run import seed_run
 from meetassist.commands import count, iso_date
 
 from ._base import ArchiveCommand

@@ -11,11 +11,11 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from archive.audit.rebuild import RebuildResult, manifest_rebuild
+from archive.audit.stored_files import NOTE, Finding
+from archive.audit.verify import VerificationReport, archive_verify
 from archive.labels import status_label
-from archive.manifest_rebuild import RebuildResult, manifest_rebuild
 from archive.progress import OBJECTS, ProgressLog, grouped
-from archive.stored_files import NOTE, Finding
-from archive.verification import VerificationReport, archive_verify
 
 from ._base import ArchiveCommand
 

@@ -1,0 +1,469 @@
+"""Archiving one table: which files to write, writing them, and settling each in storage.
+
+A file is written when the change record names its month, when storage drifted from the
+manifest (object missing, resized, or not listed), or always when the record cannot be
+trusted (SQLite, first run, ``--force``, ``--take-over``, another writer since our last
+run). A file the database does not fully own is merged with its archived copy first
+(merge.py). Uploads run on a background thread while the next file is exported; a file is
+not uploaded when the stored object already carries its MD5 and size (one HEAD).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from django.db import transaction
+from django.utils.dateparse import parse_date
+from django.utils.translation import gettext as _
+
+from archive.core import change_record
+from archive.core.collision import created, identity_field
+from archive.core.csvfile import CsvOut, Written, file_md5, read_csv
+from archive.core.tables import TableSpec
+from archive.export.history_merge import MergeNotes, drops_rows, key_value, merge, sort_key
+from archive.export.ownership import Ownership, ownership
+from archive.export.retention import RowFate
+from archive.export.sources import Month, RowSource, database_months, month_label
+from archive.models import ArchiveIdentity
+from archive.storage.backends import month_key, reference_key
+from archive.storage.keys import table_max_key
+from archive.storage.objects import Listed, Objects
+from meetassist.exceptions import DomainError
+
+_MONTH_FILE = re.compile(r"^data/(?P<table>[^/]+)/(?P<month>\d{4}-\d{2})\.csv$")
+
+
+class Progress(Protocol):
+    """Called as each of a table's files is written: files done of all, rows written."""
+
+    def __call__(self, what: str, done: int, total: int, *, rows: int | None = None) -> None: ...
+
+
+@dataclass
+class FileOutcome:
+    key: str
+    status: str  # uploaded | unchanged | deleted | absent | failed
+    written: Written | None = None
+    error: str = ""
+    etag: str = ""
+
+
+@dataclass
+class TableOutcome:
+    name: str
+    status: str  # uploaded | unchanged | failed
+    files: dict[str, dict]
+    held_before: bool
+    error: str = ""
+    max_key: int | None = None
+    changed_behind: list[str] = field(default_factory=list)  # objects not as the manifest said
+    uploaded: int = 0
+    unchanged: int = 0
+    deleted: int = 0
+    bytes_uploaded: int = 0
+    seconds: float = 0.0
+
+    @property
+    def records(self) -> int:
+        return sum(f["records"] for f in self.files.values())
+
+    @property
+    def bytes(self) -> int:
+        return sum(f["bytes"] for f in self.files.values())
+
+
+@dataclass
+class RunContext:
+    objects: Objects
+    source: RowSource
+    tmp: Path
+    identity: ArchiveIdentity
+    now: str
+    force: bool = False
+    trusted: set[str] = field(default_factory=set)  # tables whose change record is complete
+    recorded: set[str] = field(default_factory=set)  # tables with change triggers
+    changes: dict[str, set] = field(default_factory=dict)
+    stored: dict[str, Listed] = field(default_factory=dict)  # the bucket's LIST at the start
+    floors: dict[str, int] = field(default_factory=dict)  # highest archived keys before the run
+    progress: Progress | None = None
+    uploader: Uploader | None = None
+    # Writes the manifest as things stand, given the table in progress (services.py).
+    checkpoint: Callable[[TableOutcome], None] | None = None
+    _dates: dict = field(default_factory=dict)
+
+    def archived_parents(self, parent: TableSpec, month: Month, wanted: set) -> dict:
+        """(date, creation moment) of the parents in the parent's archived month file."""
+        cache = (parent.name, month)
+        if cache not in self._dates:
+            self._dates[cache] = self._read_parents(parent, month)
+        return {k: v for k, v in self._dates[cache].items() if k in wanted}
+
+    def _read_parents(self, parent: TableSpec, month: Month) -> dict:
+        key = month_key(parent.name, month_label(month))
+        path = self.tmp / f"parent-{parent.name}-{month_label(month)}.csv"
+        try:
+            self.objects.get(key, path)
+        except Exception:  # no such object (or unreadable): no archived parents there
+            return {}
+        pk = parent.model._meta.pk
+        date = parent.model._meta.get_field(parent.date_field).attname
+        identity = identity_field(parent)
+        try:
+            with read_csv(path) as (header, rows):
+                at_pk, at_date = header.index(pk.attname), header.index(date)
+                at_made = header.index(identity.attname) if identity else None
+                return {
+                    key_value(pk, r[at_pk]): (
+                        parse_date(r[at_date]),
+                        created(identity, r[at_made]) if at_made is not None else None,
+                    )
+                    for r in rows
+                }
+        finally:
+            path.unlink(missing_ok=True)
+
+
+class Uploader:
+    """Background threads settling files while the main thread exports the next ones.
+
+    At most ``workers + 1`` exported files wait on disk; S3 clients are thread-safe.
+    """
+
+    def __init__(self, workers: int = 2) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="archive-upload")
+        self._slots = threading.BoundedSemaphore(workers + 1)
+
+    def submit(self, fn: Callable[..., FileOutcome], *args) -> Future:
+        self._slots.acquire()
+        future = self._pool.submit(fn, *args)
+        future.add_done_callback(lambda _f: self._slots.release())
+        return future
+
+    def __enter__(self) -> Uploader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._pool.shutdown(wait=True)
+
+
+def belongs(spec: TableSpec, key: str) -> bool:
+    if not spec.windowed:
+        return key == reference_key(spec.name)
+    match = _MONTH_FILE.match(key)
+    return bool(match) and match["table"] == spec.name
+
+
+def _month_of(key: str) -> Month:
+    return parse_date(f"{_MONTH_FILE.match(key)['month']}-01")
+
+
+def drifted(files: dict[str, dict], stored: dict[str, Listed], objects: Objects) -> set[str]:
+    """Keys whose object is not what the manifest recorded: missing, unlisted or other bytes.
+
+    The ETag recorded at upload decides, from the LIST the run makes anyway. An entry from
+    before ETags were recorded is proved once, by a single-part ETag (the MD5 itself) or
+    else by the object's MD5 (one HEAD on S3, a read in a folder), and then gets its ETag.
+    """
+    changed = set(stored.keys() - files.keys())
+    for key, info in files.items():
+        listed = stored.get(key)
+        if listed is None or listed.size != info.get("bytes"):
+            changed.add(key)
+        elif info.get("etag"):
+            if listed.etag != info["etag"]:
+                changed.add(key)
+        elif _stored_md5(objects, key, listed, None) == info.get("checksum"):
+            info["etag"] = listed.etag
+        else:
+            changed.add(key)
+    return changed
+
+
+def _stored_md5(objects: Objects, key: str, listed: Listed, recorded: dict | None) -> str | None:
+    """The stored object's MD5: proved by its ETag (single-part, or the one recorded with
+    the manifest's checksum), else our metadata (one HEAD on S3, a read in a folder)."""
+    if listed.md5:
+        return listed.md5
+    if recorded and recorded.get("etag") == listed.etag:
+        return recorded.get("checksum")
+    found = objects.stat(key)
+    return found[0] if found else None
+
+
+def _targets(
+    spec: TableSpec, ctx: RunContext, files: dict, stored: dict, changed_behind: set[str]
+) -> list[tuple[str, Month | None]]:
+    changed = ctx.changes.get(spec.name, set())
+    whole = spec.name not in ctx.trusted or None in changed
+    if not spec.windowed:
+        key = reference_key(spec.name)
+        return [(key, None)] if whole or changed or changed_behind else []
+    if whole:
+        months = database_months(spec) | {_month_of(k) for k in files.keys() | stored.keys()}
+    else:
+        months = set(changed) | {_month_of(k) for k in changed_behind}
+    return [(month_key(spec.name, month_label(m)), m) for m in sorted(months)]
+
+
+def _produce(
+    spec: TableSpec,
+    month: Month | None,
+    key: str,
+    ctx: RunContext,
+    owned: Ownership,
+    stored: dict[str, Listed],
+    expected: dict | None,
+    recorded: dict | None = None,
+) -> tuple[Written, MergeNotes]:
+    """The file's new content: the database's rows, merged with the archived copy unless
+    this database owns every row of it. ``expected`` is the manifest's entry for an object
+    that changed behind the archive's back (None otherwise). Also what the merge noted:
+    rows dropped, and whether the file takes in a key the archive held in another file."""
+    out = CsvOut(ctx.tmp, spec.columns)
+    try:
+        ctx.source.write(spec, month, out)
+    except BaseException:
+        out.abandon()
+        raise
+    written = out.close()
+    # A table this database holds in full (loaded it all, or wrote its first copy) has no
+    # archived row it did not have: only elsewhere can a key arrive from another file.
+    collides = identity_field(spec) is not None and not owned.full
+    floor = ctx.floors.get(spec.name) if collides else None
+    owns = owned.full or (month is not None and owned.owns_month(month))
+    if owns or key not in stored:
+        receives = floor is not None and _first_key(spec, written) <= (floor,)
+        dropped = key in stored and _drops(spec, key, written, ctx, stored[key], recorded)
+        return written, MergeNotes(floor, dropped=int(dropped), receives=receives)
+    try:
+        with _stored_copy(ctx, key) as archived:
+            if expected is not None and ctx.objects.our_md5(key) != file_md5(archived):
+                # Not a file of ours (a run that died before its manifest leaves those).
+                _refuse_lost_rows(key, archived, expected)
+            fate = RowFate(
+                spec,
+                month,
+                owned,
+                recorded=spec.name in ctx.recorded,
+                archived_parents=ctx.archived_parents,
+                where=key,
+            )
+            notes = MergeNotes(floor=floor)
+            return merge(spec, written, archived, key, fate, ctx.tmp, notes), notes
+    finally:
+        written.discard()
+
+
+def _drops(
+    spec: TableSpec, key: str, written: Written, ctx: RunContext, listed: Listed, recorded
+) -> bool:
+    """Whether a file this database owns leaves out a row of its stored copy (deleted, or
+    moved to another month, maybe while another row came in): asked only of a file that
+    differs from the stored copy, with one GET of it."""
+    if not spec.windowed or not _may_lose_rows(spec, _month_of(key), ctx):
+        return False
+    if _stored_md5(ctx.objects, key, listed, recorded) == written.md5:
+        return False
+    with _stored_copy(ctx, key) as archived:
+        return drops_rows(spec, written.path, archived)
+
+
+@contextmanager
+def _stored_copy(ctx: RunContext, key: str) -> Iterator[Path]:
+    """The stored object, downloaded to a temporary file for as long as it is read."""
+    handle, name = tempfile.mkstemp(dir=ctx.tmp, suffix=".archived.csv")
+    os.close(handle)
+    archived = Path(name)
+    try:
+        ctx.objects.get(key, archived)
+        yield archived
+    finally:
+        archived.unlink(missing_ok=True)
+
+
+def _may_lose_rows(spec: TableSpec, month: Month, ctx: RunContext) -> bool:
+    """On a run that trusts the change record, only a move (two months named) or a
+    deletion takes a row out of a month; otherwise any month may have lost one."""
+    if spec.name not in ctx.trusted:
+        return True
+    months = ctx.changes.get(spec.name, set())
+    return len(months) > 1 or None in months or change_record.deleted_in(spec, month)
+
+
+def _first_key(spec: TableSpec, written: Written) -> tuple:
+    """The smallest key in a file of the database's rows (they are in key order)."""
+    with read_csv(written.path) as (_header, rows):
+        first = next(rows, None)
+    return sort_key(spec)(first) if first is not None else (float("inf"),)
+
+
+def _refuse_lost_rows(key: str, archived: Path, expected: dict) -> None:
+    """An object changed behind the archive's back holds fewer rows than the manifest says:
+    merging it would make the loss permanent, so the table fails until it is restored."""
+    with read_csv(archived) as (_header, rows):
+        found = sum(1 for _row in rows)
+    if found < expected.get("records", 0):
+        raise DomainError(
+            _(
+                "%(key)s changed behind the archive's back: the manifest records %(expected)d "
+                "rows (MD5 %(md5)s), the object now holds %(found)d. Its rows are not merged "
+                "away: restore the object (the bucket keeps earlier versions), or accept it "
+                "as it is with manage.py verify_archive --rebuild-manifest."
+            )
+            % {
+                "key": key,
+                "expected": expected.get("records", 0),
+                "md5": expected.get("checksum"),
+                "found": found,
+            }
+        )
+
+
+def _settle(
+    spec: TableSpec,
+    key: str,
+    written: Written,
+    stored: Listed | None,
+    recorded: dict | None,
+    ctx: RunContext,
+) -> FileOutcome:
+    """Put the file in storage unless it is already there; never raises."""
+    try:
+        if written.records == 0 and spec.windowed:
+            if stored is None:
+                return FileOutcome(key, "absent")
+            ctx.objects.delete(key)
+            return FileOutcome(key, "deleted")
+        if (
+            not ctx.force
+            and stored is not None
+            and stored.size == written.size
+            and _stored_md5(ctx.objects, key, stored, recorded) == written.md5
+        ):
+            return FileOutcome(key, "unchanged", written, etag=stored.etag)
+        etag = ctx.objects.put(key, written.path, written.md5)
+        return FileOutcome(key, "uploaded", written, etag=etag)
+    except Exception as err:
+        return FileOutcome(key, "failed", written, error=f"{type(err).__name__}: {err}")
+    finally:
+        written.discard()
+
+
+def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> TableOutcome:
+    """Archive one table; a failure is recorded in the outcome, never raised."""
+    started = time.monotonic()
+    before = (previous or {}).get("files") or {}
+    files = {key: dict(info) for key, info in before.items()}
+    stored = {k: v for k, v in ctx.stored.items() if belongs(spec, k)}
+    held = bool(files) or bool(stored)
+    outcome = TableOutcome(spec.name, "unchanged", files, held_before=held)
+    futures: list[Future] = []
+    shrinking: list[tuple[str, Written]] = []
+    # Files that take in a key the archive held in another file: a row that moved month,
+    # or one created here under an archived row's key, which that row's own file then
+    # finds (collision.py). Stored only once every file of the table was made without
+    # failing, so a table that fails never leaves a key in two files.
+    receiving: list[tuple[str, Written]] = []
+
+    def settle(key: str, written: Written) -> Future:
+        return ctx.uploader.submit(
+            _settle, spec, key, written, stored.get(key), files.get(key), ctx
+        )
+
+    try:
+        # A savepoint: a failed statement must not end the run's snapshot transaction.
+        with transaction.atomic():
+            owned = ownership(spec, ctx.identity) if held else Ownership(full=True)
+            behind = drifted(files, stored, ctx.objects)
+            outcome.changed_behind = sorted(behind & files.keys())
+            targets = _targets(spec, ctx, files, stored, behind)
+            rows = 0  # written so far, for the progress line (known per file)
+            if ctx.progress:
+                ctx.progress(spec.name, 0, len(targets), rows=rows)
+            for done, (key, month) in enumerate(targets, start=1):
+                expected = files.get(key) if key in behind else None
+                recorded = files.get(key)
+                written, notes = _produce(spec, month, key, ctx, owned, stored, expected, recorded)
+                # Dropping a row (even with another added: the count alone does not tell).
+                if notes.dropped or written.records < (recorded or {}).get("records", 0):
+                    shrinking.append((key, written))
+                elif notes.receives:
+                    receiving.append((key, written))
+                else:
+                    futures.append(settle(key, written))
+                rows += written.records
+                if ctx.progress:
+                    ctx.progress(spec.name, done, len(targets), rows=rows)
+    except Exception as err:
+        outcome.error = f"{type(err).__name__}: {err}"
+    for future in futures:
+        _record(outcome, future.result(), before, ctx.now)
+    # Files that lose rows go last, and only once the rest is stored: a row that moved
+    # month stays in its old file until its new one is safely written.
+    for held in (receiving, shrinking):  # each only once all before it is stored
+        if held is shrinking and shrinking and not outcome.error:
+            _list_new_files(outcome, before, ctx)
+        if outcome.error:
+            for _key, written in held:
+                written.discard()
+            continue
+        for future in [settle(key, written) for key, written in held]:
+            _record(outcome, future.result(), before, ctx.now)
+    if not outcome.error:
+        try:
+            outcome.max_key = table_max_key(spec, ctx.floors.get(spec.name))
+        except Exception as err:
+            outcome.error = f"{type(err).__name__}: {err}"
+    if outcome.error:
+        outcome.status = "failed"
+    elif outcome.uploaded or outcome.deleted:
+        outcome.status = "uploaded"
+    outcome.seconds = time.monotonic() - started
+    return outcome
+
+
+def _list_new_files(outcome: TableOutcome, before: dict, ctx: RunContext) -> None:
+    """Before files lose rows: if a row may have moved into a file the manifest does not
+    list yet (a new month), the manifest lists it first; a run that dies between the two
+    then leaves the row where a seed finds it. Failing to, the files keep their rows."""
+    if ctx.checkpoint is None or not (outcome.files.keys() - before.keys()):
+        return
+    try:
+        ctx.checkpoint(outcome)
+    except Exception as err:
+        outcome.error = f"{type(err).__name__}: {err}"
+
+
+def _record(outcome: TableOutcome, result: FileOutcome, before: dict, now: str) -> None:
+    if result.status == "failed":
+        outcome.error = "; ".join(filter(None, [outcome.error, f"{result.key}: {result.error}"]))
+        return
+    if result.status in ("deleted", "absent"):
+        outcome.deleted += result.status == "deleted"
+        outcome.files.pop(result.key, None)
+        return
+    written = result.written
+    old = before.get(result.key) or {}
+    same = old.get("checksum") == written.md5
+    if result.status == "uploaded":
+        outcome.uploaded += 1
+        outcome.bytes_uploaded += written.size
+    else:
+        outcome.unchanged += 1
+    outcome.files[result.key] = {
+        "checksum": written.md5,
+        "records": written.records,
+        "bytes": written.size,
+        "etag": result.etag,
+        "last_updated": old["last_updated"] if same and result.status == "unchanged" else now,
+    }
