@@ -39,6 +39,7 @@ test: venv
 lint: venv
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Translations: refresh the catalogues from the code, then compile them (needs GNU gettext).
 messages: venv

@@ -1,8 +1,8 @@
 """The consulting business's tables, with the original system's columns in snake_case.
 
-Every rule DESIGN.md lists is a database constraint, so a raw SQL write or a bulk load is
-held to it as firmly as a form. Text columns are NOT NULL with an empty default (Django's
-convention); the CSV codec maps an empty cell to "" for them and to NULL elsewhere.
+Every rule in docs/architecture.md, "Domain" is a database constraint, so a raw SQL write or a
+bulk load is held to it as firmly as a form. Text columns are NOT NULL with an empty default
+(Django's convention); the CSV codec maps an empty cell to "" for them and to NULL elsewhere.
 """
 
 from __future__ import annotations

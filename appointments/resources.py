@@ -11,7 +11,7 @@ verbose names in the staff's language (``archive.core.tables.field_label``, whic
 recognises in every language), a reference column holds the key (``Mã khách hàng``), the
 names next to it are columns the upload ignores (``archive.core.tables.NAME_COLUMNS``), a status
 is its label (read back by ``archive.core.codec.choice_code``), and text goes through the
-archive's formula escape (``archive.core.codec.excel_escape``), which the upload takes off.
+archive's formula escape (``archive.core.escape.excel_escape``), which the upload takes off.
 ``export_cell`` says what each value becomes, in CSV and in XLSX.
 """
 
@@ -29,7 +29,7 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from import_export import fields, resources
 
-from archive.core import codec
+from archive.core import codec, escape
 from archive.core.tables import NAME_COLUMNS, field_label
 
 from .models import (
@@ -66,9 +66,9 @@ def export_cell(field: models.Field | None, value: object, *, native: bool) -> o
     if field is not None and field.choices:
         value = dict(field.flatchoices).get(value, value)
     if field is None or field.choices:
-        return codec.excel_escape(str(value))
+        return escape.excel_escape(str(value))
     if isinstance(value, str):
-        return codec.text_cell(field, value)
+        return escape.text_cell(field, value)
     if field.is_relation:
         field = field.target_field
     if native:

@@ -73,21 +73,6 @@ def integrity_message(err: IntegrityError) -> str:
     return _("The database refused the change: %(detail)s") % {"detail": text.splitlines()[0]}
 
 
-def _slot_for_update(*, consultant_id: int, date: dt.date, time: dt.time) -> ConsultantSchedule:
-    """The slot an appointment occupies, locked until the transaction ends."""
-    slot = (
-        ConsultantSchedule.objects.select_for_update()
-        .filter(consultant_id=consultant_id, date=date, start_time=time)
-        .first()
-    )
-    if slot is None:
-        raise DomainError(
-            _("Consultant %(consultant)s has no schedule slot on %(date)s at %(time)s.")
-            % {"consultant": consultant_id, "date": date, "time": time.strftime("%H:%M")}
-        )
-    return slot
-
-
 def _free_slot_of(appointment: Appointment) -> None:
     if appointment.consultant_id is None:
         return
@@ -175,15 +160,6 @@ def slot_assign(*, appointment_id: int, schedule_id: int) -> Appointment:
     except IntegrityError as err:
         raise DomainError(integrity_message(err)) from err
     return appointment
-
-
-def slot_for_appointment(*, appointment: Appointment) -> ConsultantSchedule | None:
-    """The slot row matching an appointment's consultant, date and time, if any."""
-    if appointment.consultant_id is None:
-        return None
-    return ConsultantSchedule.objects.filter(
-        consultant_id=appointment.consultant_id, date=appointment.date, start_time=appointment.time
-    ).first()
 
 
 @dataclass(frozen=True)

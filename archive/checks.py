@@ -6,11 +6,13 @@ import re
 
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.core.files.storage import FileSystemStorage
 from django.utils.module_loading import import_string
+from storages.backends.s3 import S3Storage
 
-from archive.core.codec import sql_supported
+from archive.core.spreadsheet import DATE_ORDERS
+from archive.core.sql import sql_supported
 from archive.core.tables import tables
-from archive.seed.spreadsheet import DATE_ORDERS
 from archive.storage.backends import ArchiveS3Storage
 
 CHECKSUM_MODES = (None, "when_supported", "when_required")
@@ -21,9 +23,6 @@ MEMORY = re.compile(r"[1-9][0-9]*(kB|MB|GB)")  # PostgreSQL's memory units
 def check_archive_storage(app_configs=None, **kwargs) -> list[Error]:
     """archive.E001: the ``archive`` storage must be S3Storage or FileSystemStorage;
     archive.W001: S3 through ArchiveS3Storage, or the checksum settings do nothing."""
-    from django.core.files.storage import FileSystemStorage
-    from storages.backends.s3 import S3Storage
-
     entry = settings.STORAGES.get("archive")
     if entry is None:
         return [Error("STORAGES has no 'archive' entry.", id="archive.E001")]
@@ -87,7 +86,7 @@ def check_registry(app_configs=None, **kwargs) -> list[Error]:
                 errors.append(
                     Error(
                         f"{spec.name}.{field.attname}: {type(field).__name__} has no exact "
-                        "PostgreSQL export (archive.core.codec.sql_cell).",
+                        "PostgreSQL export (archive.core.sql.sql_cell).",
                         id="archive.E005",
                     )
                 )

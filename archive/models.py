@@ -1,7 +1,7 @@
 """What this database knows about its archive: its identity and what it loaded from it.
 
-DESIGN.md, "The archive never loses a row": the exporter keeps archived rows this database
-never loaded, so the seeder must record exactly what it did load.
+docs/architecture.md, "The archive never loses a row": the exporter keeps archived rows this
+database never loaded, so the seeder must record exactly what it did load.
 """
 
 from __future__ import annotations
@@ -108,7 +108,7 @@ class ArchiveOrigin(models.Model):
     """A table whose first archive copy this database wrote.
 
     From then on every row of the archive's copy came from this database, so an archived
-    row it lacks was deleted here: the table counts as loaded in full (DESIGN.md, "The
+    row it lacks was deleted here: the table counts as loaded in full (docs/architecture.md, "The
     archive never loses a row").
     """
 

@@ -132,8 +132,8 @@ def _limit(tmp: Path) -> tuple[float, float, int]:
     """
     from django.db import connection
 
+    from archive.core.sql import quote
     from archive.core.tables import tables
-    from archive.export.pg_source import quote
     from archive.storage.backends import archive_storage
     from archive.storage.objects import objects
 

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_POST
 
 from meetassist.exceptions import DomainError
 
-from . import access, archive_actions
+from . import archive_actions, permissions
 from .forms import LoadDayForm, ScheduleForm, form_error
-from .guards import staff_only
+from .permissions import staff_only
 from .rendering import render_error
 
 
@@ -29,7 +29,7 @@ def _report(request: HttpRequest, started: archive_actions.TaskStarted, done: st
 
 
 def _to(
-    request: HttpRequest, url_name: str, may_see: access.Check, **query: str | None
+    request: HttpRequest, url_name: str, may_see: permissions.Check, **query: str | None
 ) -> HttpResponseRedirect:
     """Back to the button's page; to the admin's index (where the message shows too) for
     staff who may press the button but not see that page, instead of a 403."""
@@ -40,24 +40,24 @@ def _to(
     return HttpResponseRedirect(f"{url}?{urlencode(query)}" if query else url)
 
 
-@staff_only(access.has(access.RUN_ARCHIVE))
+@staff_only(permissions.has(permissions.RUN_ARCHIVE))
 @require_POST
 def archive_run(request: HttpRequest) -> HttpResponse:
     try:
         started = archive_actions.archive_run_now(user=request.user)
     except DomainError as err:
         messages.error(request, str(err))
-        return _to(request, "dashboard:archive", access.ARCHIVE_PAGE)
+        return _to(request, "dashboard:archive", permissions.ARCHIVE_PAGE)
     _report(request, started, _("The archive run finished; the table below shows its result."))
     return _to(
         request,
         "dashboard:archive",
-        access.ARCHIVE_PAGE,
+        permissions.ARCHIVE_PAGE,
         task=None if started.finished else started.task_id,
     )
 
 
-@staff_only(access.has(access.RUN_ARCHIVE))
+@staff_only(permissions.has(permissions.RUN_ARCHIVE))
 @require_POST
 def archive_schedule(request: HttpRequest) -> HttpResponse:
     form = ScheduleForm(request.POST)
@@ -76,10 +76,10 @@ def archive_schedule(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("The periodic archive is enabled."))
         else:
             messages.success(request, _("The periodic archive is disabled."))
-    return _to(request, "dashboard:archive", access.ARCHIVE_PAGE)
+    return _to(request, "dashboard:archive", permissions.ARCHIVE_PAGE)
 
 
-@staff_only(access.has(access.LOAD_FROM_ARCHIVE))
+@staff_only(permissions.has(permissions.LOAD_FROM_ARCHIVE))
 @require_POST
 def day_load(request: HttpRequest) -> HttpResponse:
     form = LoadDayForm(request.POST)
@@ -90,7 +90,7 @@ def day_load(request: HttpRequest) -> HttpResponse:
         started = archive_actions.archive_day_load(user=request.user, date=date)
     except DomainError as err:
         messages.error(request, str(err))
-        return _to(request, "dashboard:day", access.DAY_PAGE, date=date.isoformat())
+        return _to(request, "dashboard:day", permissions.DAY_PAGE, date=date.isoformat())
     _report(
         request,
         started,
@@ -98,4 +98,4 @@ def day_load(request: HttpRequest) -> HttpResponse:
         % {"date": date_format(date, "SHORT_DATE_FORMAT")},
     )
     task = None if started.finished else started.task_id
-    return _to(request, "dashboard:day", access.DAY_PAGE, date=date.isoformat(), task=task)
+    return _to(request, "dashboard:day", permissions.DAY_PAGE, date=date.isoformat(), task=task)

@@ -14,9 +14,9 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 
-from . import access, pages
+from . import pages, permissions
 from .forms import Pager
-from .guards import staff_only
+from .permissions import staff_only
 
 
 class DashboardEncoder(DjangoJSONEncoder):
@@ -41,7 +41,7 @@ def _error(status: int, message: str) -> JsonResponse:
 
 
 def endpoint(
-    builder: Callable[..., dict[str, Any]], check: access.Check
+    builder: Callable[..., dict[str, Any]], check: permissions.Check
 ) -> Callable[..., JsonResponse]:
     @staff_only(check, api=True)
     def view(request: HttpRequest, **kwargs: Any) -> JsonResponse:
@@ -57,11 +57,11 @@ def endpoint(
     return view
 
 
-overview = endpoint(pages.overview_page, access.sees_any)
-appointments = endpoint(pages.day_page, access.sees("appointment"))
-customers = endpoint(pages.customers_page, access.sees("customer"))
-consultants = endpoint(pages.consultants_page, access.sees("consultant"))
-programs = endpoint(pages.programs_page, access.sees("communityprogram"))
-archive_status = endpoint(pages.archive_page, access.has(access.VIEW_ARCHIVE))
-database_tables = endpoint(pages.database_page, access.sees_tables)
-database_table = endpoint(pages.table_page, access.sees_tables)
+overview = endpoint(pages.overview_page, permissions.sees_any)
+appointments = endpoint(pages.day_page, permissions.sees("appointment"))
+customers = endpoint(pages.customers_page, permissions.sees("customer"))
+consultants = endpoint(pages.consultants_page, permissions.sees("consultant"))
+programs = endpoint(pages.programs_page, permissions.sees("communityprogram"))
+archive_status = endpoint(pages.archive_page, permissions.has(permissions.VIEW_ARCHIVE))
+database_tables = endpoint(pages.database_page, permissions.sees_tables)
+database_table = endpoint(pages.table_page, permissions.sees_tables)

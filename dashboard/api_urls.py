@@ -1,4 +1,4 @@
-"""The dashboard's JSON under /api/ (DESIGN.md, "Web")."""
+"""The dashboard's JSON under /api/ (docs/architecture.md, "Web")."""
 
 from __future__ import annotations
 

@@ -1,29 +1,28 @@
-"""The dashboard's buttons on the archive: run it now, switch its schedule, load a day from it.
+"""The dashboard's buttons on the archive (run it now, switch its schedule, load a day from it)
+and the progress of the tasks they queue.
 
-The archive app's tasks and schedule services are imported inside each function, so the
-dashboard still loads where the archive is not installed and says so when a button is used.
 Every action is written to the admin's log (LogEntry) and to the ``dashboard.actions`` logger.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import logging
 from dataclasses import dataclass
 from typing import Any
 
+from celery.backends.base import DisabledBackend
 from celery.result import EagerResult
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.db import models
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
-from django_celery_beat.models import PeriodicTask
 
-from archive.models import ArchiveIdentity
+from archive.selectors import ScheduleState, schedule_state
+from archive.services import archive_identity, archive_schedule_switch
+from archive.tasks import archive_all, seed_from_s3
+from meetassist.celery import app as celery_app
 from meetassist.exceptions import DomainError
-
-from .archive_status import SCHEDULE_NAME, Schedule, schedule_read
 
 logger = logging.getLogger("dashboard.actions")
 
@@ -36,14 +35,12 @@ class TaskStarted:
     detail: str | None
 
 
-def _archive_module(name: str) -> Any:
-    try:
-        return importlib.import_module(name)
-    except ImportError as err:
-        raise DomainError(
-            _("The archive is not available in this installation (%(module)s is missing).")
-            % {"module": name}
-        ) from err
+@dataclass(frozen=True)
+class TaskProgress:
+    task_id: str
+    state: str  # Celery's: PENDING (or unknown), STARTED, PROGRESS, SUCCESS, FAILURE, …
+    ready: bool
+    detail: str | None
 
 
 def _record(*, user: Any, obj: models.Model, message: str) -> None:
@@ -78,11 +75,10 @@ def _outcome(started: TaskStarted) -> str:
 
 def archive_run_now(*, user: Any) -> TaskStarted:
     """Run the archive of every table (``archive.tasks.archive_all``) on staff's request."""
-    tasks = _archive_module("archive.tasks")
-    started = _start(tasks.archive_all)
+    started = _start(archive_all)
     _record(
         user=user,
-        obj=ArchiveIdentity.current(),
+        obj=archive_identity(),
         message=_("Archive run started from the dashboard: %(outcome)s.")
         % {"outcome": _outcome(started)},
     )
@@ -91,31 +87,43 @@ def archive_run_now(*, user: Any) -> TaskStarted:
 
 def archive_day_load(*, user: Any, date: dt.date) -> TaskStarted:
     """Load one day's slice from the archive (``archive.tasks.seed_from_s3``) on request."""
-    tasks = _archive_module("archive.tasks")
-    started = _start(tasks.seed_from_s3, date=date.isoformat())
+    started = _start(seed_from_s3, date=date.isoformat())
     _record(
         user=user,
-        obj=ArchiveIdentity.current(),
+        obj=archive_identity(),
         message=_("Loading %(date)s from the archive: %(outcome)s.")
         % {"date": date_format(date, "SHORT_DATE_FORMAT"), "outcome": _outcome(started)},
     )
     return started
 
 
-def archive_schedule_set(*, user: Any, enabled: bool, every_minutes: int | None = None) -> Schedule:
+def archive_schedule_set(
+    *, user: Any, enabled: bool, every_minutes: int | None = None
+) -> ScheduleState:
     """Switch the periodic archive on (optionally at a new interval) or off."""
-    schedule = _archive_module("archive.schedule")
-    if enabled:
-        schedule.schedule_enable(every_minutes=every_minutes)
-    else:
-        schedule.schedule_disable()
-    now = schedule_read()
-    task = PeriodicTask.objects.filter(name=SCHEDULE_NAME).first()
+    task = archive_schedule_switch(enabled=enabled, every_minutes=every_minutes)
+    now = schedule_state()
     if enabled:
         message = _("Periodic archive enabled from the dashboard, every %(minutes)s minutes.") % {
             "minutes": f"{now.every_minutes:g}" if now.every_minutes else "?"
         }
     else:
         message = _("Periodic archive disabled from the dashboard.")
-    _record(user=user, obj=task or ArchiveIdentity.current(), message=message)
+    _record(user=user, obj=task, message=message)
     return now
+
+
+def task_progress(task_id: str) -> TaskProgress:
+    """A queued task's state from the result backend (unknown without one, or unreachable)."""
+    if isinstance(celery_app.backend, DisabledBackend):
+        return TaskProgress(task_id, "UNKNOWN", False, None)
+    result = celery_app.AsyncResult(task_id)
+    try:
+        state, info, ready = result.state, result.info, result.ready()
+    except Exception as err:  # whatever the configured backend raises when it is down
+        return TaskProgress(task_id, "UNKNOWN", False, str(err))
+    if isinstance(info, dict):
+        detail = ", ".join(f"{k}: {v}" for k, v in info.items())
+    else:
+        detail = str(info) if info is not None else None
+    return TaskProgress(task_id, state, ready, detail)

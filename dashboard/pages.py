@@ -14,8 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from appointments import selectors
+from archive.selectors import archive_overview, loaded_days
 
-from . import access, archive_status, database
+from . import database, permissions
+from .archive_actions import task_progress
 from .forms import ArchiveForm, DayForm, PageForm, Pager, TableForm, form_error
 
 DAY_PAGE_SIZE = 100
@@ -45,16 +47,16 @@ def _pager(number: int, per_page: int, total: int) -> Pager:
 
 
 def overview_page(request: HttpRequest) -> dict[str, Any]:
-    return {"overview": selectors.overview(visible=access.visible_models(request.user))}
+    return {"overview": selectors.overview(visible=permissions.visible_models(request.user))}
 
 
 def day_page(request: HttpRequest) -> dict[str, Any]:
     params = _valid(DayForm, request)
-    visible = access.visible_models(request.user)
+    visible = permissions.visible_models(request.user)
     date = params["date"] or timezone.localdate()
     day = selectors.appointment_day(date=date, visible=visible)
     pager = _pager(params["page"], DAY_PAGE_SIZE, day.total)
-    loaded = archive_status.loaded_days()
+    loaded = loaded_days()
     task = params["task"]
     return {
         "day": day,
@@ -65,7 +67,7 @@ def day_page(request: HttpRequest) -> dict[str, Any]:
         "loaded": loaded.holds(date),
         "seeded": loaded.seeded,
         "loaded_windows": loaded.windows,
-        "task": archive_status.task_progress(str(task)) if task else None,
+        "task": task_progress(str(task)) if task else None,
     }
 
 
@@ -77,7 +79,7 @@ def _table_page(request: HttpRequest, selector: Callable[..., Any], key: str) ->
     """A paged table: the selector reads the requested page and says how many rows exist."""
     number = _valid(PageForm, request)["page"]
     table = selector(
-        visible=access.visible_models(request.user),
+        visible=permissions.visible_models(request.user),
         offset=(number - 1) * TABLE_PAGE_SIZE,
         limit=TABLE_PAGE_SIZE,
     )
@@ -95,13 +97,13 @@ def programs_page(request: HttpRequest) -> dict[str, Any]:
 def archive_page(request: HttpRequest) -> dict[str, Any]:
     task = _valid(ArchiveForm, request)["task"]
     return {
-        "archive": archive_status.archive_status(),
-        "task": archive_status.task_progress(str(task)) if task else None,
+        "archive": archive_overview(),
+        "task": task_progress(str(task)) if task else None,
     }
 
 
 def _visible_tables(request: HttpRequest):
-    return lambda names: access.visible_tables(request.user, names)
+    return lambda names: permissions.visible_tables(request.user, names)
 
 
 def database_page(request: HttpRequest) -> dict[str, Any]:
@@ -112,6 +114,6 @@ def table_page(request: HttpRequest, name: str) -> dict[str, Any]:
     form = TableForm({"table": name})
     if not form.is_valid():
         raise BadParameter(form_error(form))
-    if name not in access.visible_tables(request.user, database.table_names()):
+    if name not in permissions.visible_tables(request.user, database.table_names()):
         raise NotVisible(_("There is no table “%(name)s” you may see.") % {"name": name})
     return {"table": database.table_detail(name)}

@@ -1,4 +1,4 @@
-"""The dashboard's pages under /dashboard/ (DESIGN.md, "Web")."""
+"""The dashboard's pages under /dashboard/ (docs/architecture.md, "Web")."""
 
 from __future__ import annotations
 

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_safe
 
 from appointments.models import AppointmentStatus
 
-from . import access, pages
-from .guards import staff_only
+from . import pages, permissions
+from .permissions import staff_only
 from .presentation import (
     appointment_statuses,
     labelled,
@@ -33,7 +33,7 @@ REFRESH_SECONDS = 3  # while a queued task runs, its page reloads itself to show
 def page_view(
     builder: Callable[..., dict[str, Any]],
     template: str,
-    check: access.Check,
+    check: permissions.Check,
     title: str | Promise,
     present: Present | None = None,
 ) -> Callable[..., HttpResponse]:
@@ -83,7 +83,7 @@ def _day(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
         "previous_day": _shifted(date, -1),
         "next_day": _shifted(date, 1),
         "pager_query": urlencode({"date": date.isoformat()}),
-        "can_load": request.user.has_perm(access.LOAD_FROM_ARCHIVE),
+        "can_load": request.user.has_perm(permissions.LOAD_FROM_ARCHIVE),
         "refresh_seconds": _refresh(data["task"]),
     }
 
@@ -103,7 +103,7 @@ def _programs(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 
 def _archive(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
     return {
-        "can_run": request.user.has_perm(access.RUN_ARCHIVE),
+        "can_run": request.user.has_perm(permissions.RUN_ARCHIVE),
         "refresh_seconds": _refresh(data["task"]),
     }
 
@@ -113,39 +113,39 @@ def _table(request: HttpRequest, data: dict[str, Any]) -> dict[str, Any]:
 
 
 overview = page_view(
-    pages.overview_page, "dashboard/overview.html", access.sees_any, _("Overview"), _overview
+    pages.overview_page, "dashboard/overview.html", permissions.sees_any, _("Overview"), _overview
 )
-day = page_view(pages.day_page, "dashboard/day.html", access.DAY_PAGE, _("Day view"), _day)
+day = page_view(pages.day_page, "dashboard/day.html", permissions.DAY_PAGE, _("Day view"), _day)
 customers = page_view(
     pages.customers_page,
     "dashboard/customers.html",
-    access.sees("customer"),
+    permissions.sees("customer"),
     _("Customers"),
     _customers,
 )
 consultants = page_view(
     pages.consultants_page,
     "dashboard/consultants.html",
-    access.sees("consultant"),
+    permissions.sees("consultant"),
     _("Consultants"),
 )
 programs = page_view(
     pages.programs_page,
     "dashboard/programs.html",
-    access.sees("communityprogram"),
+    permissions.sees("communityprogram"),
     _("Programs"),
     _programs,
 )
 archive = page_view(
     pages.archive_page,
     "dashboard/archive.html",
-    access.ARCHIVE_PAGE,
+    permissions.ARCHIVE_PAGE,
     _("Archive"),
     _archive,
 )
 database = page_view(
-    pages.database_page, "dashboard/database.html", access.sees_tables, _("Database")
+    pages.database_page, "dashboard/database.html", permissions.sees_tables, _("Database")
 )
 database_table = page_view(
-    pages.table_page, "dashboard/table.html", access.sees_tables, _("Database"), _table
+    pages.table_page, "dashboard/table.html", permissions.sees_tables, _("Database"), _table
 )

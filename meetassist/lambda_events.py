@@ -17,6 +17,8 @@ logger = logging.getLogger(__name__)
 
 def archive_tick(event: dict[str, Any], context: Any) -> None:
     """One archive run, as the beat task would start it (overlapping runs are refused)."""
+    # Imported when called: Zappa's handler may import this module before Django's apps
+    # are ready, and archive.services needs them.
     from archive.services import archive_run
 
     try:

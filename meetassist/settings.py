@@ -210,14 +210,14 @@ SLOT_END_HOUR = env.int("SLOT_END_HOUR", default=17)
 SLOT_MINUTES = env.int("SLOT_MINUTES", default=60)
 SLOT_LUNCH_BREAK = env.str("SLOT_LUNCH_BREAK", default="12:00-13:00")
 
-# --- Archive storage (DESIGN.md, "Storage layout") ---------------------------------------
+# --- Archive storage (docs/architecture.md, "Storage layout") ----------------------------
 ARCHIVE_BUCKET = env.str("ARCHIVE_BUCKET", default="")
 ARCHIVE_DIR = env.path("ARCHIVE_DIR", default=VAR_DIR / "archive")
 AWS_S3_ENDPOINT_URL = env.str("AWS_S3_ENDPOINT_URL", default="") or None
 AWS_S3_REGION_NAME = env.str("AWS_S3_REGION_NAME", default="") or None
 SEED_WINDOW_DAYS = env.int("SEED_WINDOW_DAYS", default=1)
 # Long commands (seed_from_s3, archive_now, verify_archive, demo_data) whose output is not a
-# terminal write a progress line at most this often (archive.progress).
+# terminal write a progress line at most this often (archive.core.progress).
 PROGRESS_LOG_SECONDS = env.float("PROGRESS_LOG_SECONDS", default=5.0)
 # Memory PostgreSQL may use for one sort or hash of a big seed load (index rebuilds, the
 # overwrite's join): 1M appointments fit in 256MB. Lower it on a very small instance.

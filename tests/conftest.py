@@ -4,6 +4,9 @@ PostgreSQL is used when DATABASE_URL points at it, Redis when TEST_REDIS_URL is 
 LibreOffice when ``soffice`` is installed; tests that need one are marked ``postgres`` /
 ``redis`` / ``spreadsheet`` and skip with a reason otherwise. CI sets
 MEETASSIST_REQUIRE_SERVICES=1, which turns those skips into failures.
+
+Every test starts in the site's default language (Vietnamese) and leaves no language active
+behind it; a test asserting wording in another names it with ``@pytest.mark.language("en")``.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ import uuid
 from collections.abc import Iterator
 
 import pytest
+from django.conf import settings as django_settings
 from django.db import connection
+from django.utils import translation
 
 from meetassist.celery import app as celery_app
 
@@ -32,6 +37,12 @@ def _missing_service(item: pytest.Item) -> str | None:
     return None
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "language(code): the language the test's own code runs in (default: vi)"
+    )
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     reason = _missing_service(item)
     if reason is None:
@@ -39,6 +50,23 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if REQUIRE_SERVICES:
         pytest.fail(f"service required by CI is missing: {reason}", pytrace=False)
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def _language(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The test thread's language: the site's default, or the one the ``language`` marker
+    names (``@pytest.mark.language("en")`` on a test or in a module's ``pytestmark``).
+
+    Django's active language is per thread and stays after whatever set it: a test client's
+    request (LocaleMiddleware) leaves its client's language behind, so without this a test
+    reads the language the previous test's last request used. A request inside the test
+    still switches this thread to its client's language; other threads (a worker, a live
+    server) start in the default.
+    """
+    marker = request.node.get_closest_marker("language")
+    code = marker.args[0] if marker else django_settings.LANGUAGE_CODE
+    with translation.override(code, deactivate=True):
+        yield code
 
 
 @pytest.fixture(autouse=True)

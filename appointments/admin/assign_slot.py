@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from meetassist.exceptions import DomainError
 
-from .. import services
+from .. import selectors, services
 from ..forms import SLOT_LIST_LIMIT, SlotChoiceForm, SlotFilterForm
 from ..models import Appointment, AppointmentStatus
 from .audit import log_action
@@ -60,7 +60,7 @@ class AssignSlotMixin:
         context = {
             **page_context(self, request, title=title, forms=[filters]),
             "original": appointment,
-            "current_slot": services.slot_for_appointment(appointment=appointment),
+            "current_slot": selectors.slot_for_appointment(appointment=appointment),
             "movable": appointment.status in MOVABLE,
             "filters": filters,
             "filters_form": admin_form(filters, self),

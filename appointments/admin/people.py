@@ -105,7 +105,7 @@ class ConsultantAdmin(MeetAssistAdmin):
             request, "admin/appointments/consultant/generate_slots.html", context
         )
 
-    # --- delete guard: a consultant with appointments stays (DESIGN.md) -------------------
+    # --- delete guard: a consultant with appointments stays (docs/architecture.md, "Domain") ---
     def get_deleted_objects(self, objs, request: HttpRequest):
         """Refuse up front, with one sentence per consultant, instead of listing appointments."""
         refusals = services.consultant_delete_refusals(consultant_ids=[obj.pk for obj in objs])

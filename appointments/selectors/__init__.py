@@ -30,6 +30,7 @@ from .people import (
     customer_stats,
 )
 from .programs import ProgramRow, ProgramTable, program_table
+from .slots import slot_for_appointment
 from .working_pattern import WorkingPattern, default_working_pattern, working_pattern
 
 __all__ = [
@@ -62,6 +63,7 @@ __all__ = [
     "default_working_pattern",
     "overview",
     "program_table",
+    "slot_for_appointment",
     "upcoming_then_past",
     "upcoming_then_past_rows",
     "week_start",

@@ -27,7 +27,7 @@ from archive.core.tables import TableSpec
 from archive.export.history_merge import key_reader
 from archive.seed.errors import RowError
 from archive.seed.fast_path import SEPARATOR, copy_text, fast_pattern
-from archive.seed.reader import delimiter_of, header_fields
+from archive.seed.headers import delimiter_of, header_fields
 from archive.storage.streams import CHUNK_BYTES, open_text, storage_chunks
 
 MAX_FILE_PROBLEMS = 5

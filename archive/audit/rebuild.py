@@ -30,6 +30,9 @@ from django.utils.translation import ngettext
 from archive.audit.object_scan import ObjectScan
 from archive.audit.stored_files import (
     DATA_PREFIX,
+    MISSING,
+    NOTE,
+    UNLISTED,
     Finding,
     layout_table,
     original_table,
@@ -39,9 +42,11 @@ from archive.audit.stored_files import (
 )
 from archive.core.csvfile import file_md5
 from archive.core.lock import archive_held
+from archive.core.status import RunStatus, TableStatus
 from archive.core.tables import TABLES
 from archive.models import ArchiveIdentity
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import (
     ManifestUnreadable,
     manifest_build,
@@ -88,7 +93,7 @@ def _previous(store: Objects, force: bool) -> tuple[str, str, dict[str, Any] | N
         return err.problem, "unreadable", None
     if manifest is None:
         if store.etag(MANIFEST_KEY) is None:
-            return "missing", "missing", None
+            return MISSING, MISSING, None
         return _("the original system's manifest (no version 1)"), "original", None
     if not force:
         raise RebuildRefused(
@@ -135,7 +140,7 @@ def _rebuild(*, by: str, force: bool) -> RebuildResult:
         "database_id": database_id,
         "previous_problem": problem,
     }
-    aside = _keep_aside(store, why, started) if why != "missing" else None
+    aside = _keep_aside(store, why, started) if why != MISSING else None
     manifest_write(manifest)
     return RebuildResult(manifest, problem, aside, notes)
 
@@ -150,10 +155,10 @@ def _files(stored: dict[str, Listed]) -> tuple[dict[str, dict], list[Finding], l
             original = original_table(key)
             if original is None:
                 what = _("not a file of any archived table: move it out of data/ first")
-                refusals.append(Finding("unlisted", key, what))
+                refusals.append(Finding(UNLISTED, key, what))
             else:
                 what = _("left out: the original system's single file of table %(t)s")
-                notes.append(Finding("note", key, what % {"t": original.name}))
+                notes.append(Finding(NOTE, key, what % {"t": original.name}))
             continue
         read = scan_or_finding(key, spec)
         if isinstance(read, Finding):
@@ -184,7 +189,9 @@ def _manifest(
         if spec.name not in files:
             continue
         entries = {key: {**info, "last_updated": started} for key, info in files[spec.name].items()}
-        entry = table_entry(status="unchanged", files=entries, error="", now=started, previous=None)
+        entry = table_entry(
+            status=TableStatus.UNCHANGED, files=entries, error="", now=started, previous=None
+        )
         entry["last_updated"] = started
         keys = [f["max_key"] for f in entries.values() if f["max_key"] is not None]
         before = (old.get(spec.name) or {}).get("max_key")
@@ -196,7 +203,7 @@ def _manifest(
         "run_id": uuid.uuid4().hex,  # not this database's last run: the next one re-checks all
         "started_at": started,
         "finished_at": timezone.now().isoformat(),
-        "status": "success",
+        "status": RunStatus.SUCCESS,
         "uploaded": [],
         "skipped": list(tables),
         "failed": [],

@@ -13,20 +13,21 @@ from botocore.exceptions import BotoCoreError, ClientError
 from django.utils.translation import gettext as _
 
 from archive.audit.object_scan import ObjectScan, object_scan
+from archive.core.status import ObjectStatus
 from archive.core.tables import TABLES, TableSpec
-from archive.export.table import belongs
 from archive.seed.plan import table_for_file
 from archive.storage.backends import archive_storage
+from archive.storage.layout import belongs
 from archive.storage.objects import Listed, objects
 
 DATA_PREFIX = "data/"
 MISSING, UNLISTED, CHANGED, UNPARSABLE, MANIFEST, NOTE = (
-    "missing",
-    "unlisted",
-    "changed",
-    "unparsable",
-    "manifest",
-    "note",
+    ObjectStatus.MISSING,
+    ObjectStatus.UNLISTED,
+    ObjectStatus.CHANGED,
+    ObjectStatus.UNPARSABLE,
+    ObjectStatus.MANIFEST,
+    ObjectStatus.NOTE,
 )
 READ_ERRORS = (OSError, BotoCoreError, ClientError)
 

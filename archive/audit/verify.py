@@ -11,7 +11,7 @@ Findings, each naming the object:
   its highest key lies below one its files hold).
 
 Notes are not problems. The original system's single files (``data/Customer.csv``) are
-what the seeder reads for a table the manifest does not list (DESIGN.md, "Storage layout"):
+what the seeder reads for a table the manifest omits (docs/architecture.md, "Storage layout"):
 they are checked to parse and noted. One the manifest's own files replace is noted as left
 over and never read: a migrated bucket keeps them, and failing every night on them would
 teach staff to ignore the result.
@@ -44,9 +44,11 @@ from archive.audit.stored_files import (
     stored_objects,
 )
 from archive.core.lock import archive_held
+from archive.core.status import ObjectStatus
 from archive.core.tables import TABLES, TableSpec
 from archive.models import ArchiveVerification
-from archive.storage.backends import MANIFEST_KEY, archive_place
+from archive.storage.backends import archive_place
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import ManifestUnreadable, manifest_read
 
 RECORDED_PROBLEMS = 100
@@ -182,7 +184,7 @@ def _check(key: str, listed_in: str | None, entries: dict, findings: list) -> Ch
     found = _role_findings(read, role, table, entries)
     findings.extend(found)
     problems = [f for f in found if f.kind != NOTE]
-    status = problems[0].kind if problems else NOTE if found else "ok"
+    status = problems[0].kind if problems else NOTE if found else ObjectStatus.OK
     return CheckedObject(key, table, status, read)
 
 

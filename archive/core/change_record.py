@@ -24,8 +24,8 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from archive.core.collision import identity_field
-from archive.core.tables import TableSpec, table, tables
-from archive.export.pg_source import date_column, key_cells_sql, quote
+from archive.core.sql import date_column, key_cells_sql, quote
+from archive.core.tables import TableSpec, followers, table
 
 CHANGE_TABLE = "archive_change"
 # A deleted key's canonical cells → the creation moments of the rows deleted under it.
@@ -56,27 +56,17 @@ def _month(spec: TableSpec, alias: str) -> str:
     return f"(SELECT date_trunc('month', {date})::date FROM {parent} WHERE {on})"
 
 
-def _followers(spec: TableSpec) -> list[tuple[TableSpec, str]]:
-    """Windowed tables dated through this one (feedback by its appointment), with their FK."""
-    found = []
-    for other in tables():
-        if other.windowed and "__" in other.date_field:
-            link = other.model._meta.get_field(other.date_field.split("__")[0])
-            if link.related_model is spec.model:
-                found.append((other, link.column))
-    return found
-
-
 def _wholly_changed(spec: TableSpec) -> list[str]:
     """What "this whole table changed" means: the table and the tables dated through it."""
-    return [spec.name, *(follower.name for follower, _fk in _followers(spec))]
+    return [spec.name, *(follower.name for follower in followers(spec))]
 
 
 def _follower_moves(spec: TableSpec) -> str:
     """On UPDATE, the old and new months of followers whose parent changed month."""
     pk = quote(spec.model._meta.pk.column)
     statements = []
-    for follower, fk in _followers(spec):
+    for follower in followers(spec):
+        fk = follower.date_link.column
         old, new = _month(spec, "o"), _month(spec, "n")
         statements.append(
             f"INSERT INTO {CHANGE_TABLE} (table_name, month) "

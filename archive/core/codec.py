@@ -9,20 +9,15 @@ exactly. Canonical cell text (what the exporter writes, what ``normalize`` retur
   timestamps in UTC ``YYYY-MM-DD HH:MM:SS[.ffffff]+00:00`` (trailing zeros of the fraction
   dropped, as PostgreSQL prints them); floats in their shortest exact form as PostgreSQL
   prints them (``4.5``, ``4``, ``1e+15``, ``NaN``).
-- Excel safety: a text cell that would start a formula (``= + - @`` TAB CR after any
-  leading apostrophes) gets one more leading apostrophe, which Excel hides and ``normalize``
-  strips. The escape is reversible: ``'=x`` is stored as ``''=x``. A text that is a plain
-  signed number as Excel reads it (``+84912345678``, ``-5``, ``+1.5``, ``-0.25e3``) is left
-  alone: a number cannot run anything, and every other reader (DuckDB, pandas, Athena) then
-  sees the value itself. Un-escaping did not change, so files written before still read back
-  the same: a number was written ``'+84…`` then, and the apostrophe is still taken off.
+- Spreadsheet safety: text that could start a formula, or an ID that looks like a number
+  a spreadsheet made, is written behind one more apostrophe (escape.py).
 
 Reading is lenient where people's files differ (the original system's and Excel's):
 booleans TRUE/FALSE/1/0, ``T`` or space in timestamps, no offset = local time in TIME_ZONE,
 phone cells in any form ``meetassist.phones`` accepts (``+84…``, ``="0912…"``, a lost
 leading zero, separators), stored in its one national form; a phone cell that is not a valid
 number is kept as typed and flagged (``Cell.warning``) so the summary counts it.
-It also reads the forms spreadsheets write (archive.seed.spreadsheet: 12-hour times, day-first
+It also reads the forms spreadsheets write (archive.core.spreadsheet: 12-hour times, day-first
 dates) and is strict where a spreadsheet destroyed a value: an ID in scientific notation is
 refused.
 
@@ -35,7 +30,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
 
@@ -45,33 +40,26 @@ from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime, parse_time
 from django.utils.translation import gettext as _
 
-from archive.seed import spreadsheet
+from archive.core import spreadsheet
+from archive.core.escape import (
+    is_text,
+    is_text_reference,
+    key_escape,
+    key_unescape,
+    text_cell,
+    unescape_text,
+)
 from meetassist.phones import PHONE_FIELDS, phone_normalize
 
 BOM = "\ufeff"
 # The kind of form (TableCounts.forms) of a choice written as its label, as the export does.
 CHOICE_LABEL = "choice label"
-FORMULA_START = re.compile(r"^'*[=+\-@\t\r]")
-_ESCAPED_FORMULA = re.compile(r"^'+[=+\-@\t\r]")
 _NOT_ALNUM = re.compile(r"[\W_]+")
-# A plain signed number, as Excel reads it: no formula can hide in it (ASCII digits only).
-PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _TRUE = frozenset({"true", "t", "1", "yes"})
 _FALSE = frozenset({"false", "f", "0", "no"})
 PHONE_COLUMNS = PHONE_FIELDS
 _CSV_SPECIAL = re.compile(r'[",\r\n]')
 _FLOAT_WORDS = {"nan": "NaN", "inf": "Infinity", "-inf": "-Infinity"}
-# An ID a spreadsheet would have made a number of (spreadsheet.refuse_mangled_key refuses
-# it): a real ID of that form is written behind one apostrophe, which keeps it text in a
-# spreadsheet and tells the reader it arrived as it is (``key_escape``).
-_NUMBER_LIKE = re.compile(rf"'*(?:{spreadsheet.SCIENTIFIC}|{spreadsheet.ROUNDED})")
-_ESCAPED_NUMBER_LIKE = re.compile(rf"'+(?:{spreadsheet.SCIENTIFIC}|{spreadsheet.ROUNDED})")
-_SQL_NUMBER_LIKE = r"^''*([+-]?[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+|[0-9]{15}0{3,})$"
-# FORMULA_START in PostgreSQL's regex dialect, apostrophes doubled for a SQL literal.
-_SQL_FORMULA_START = r"^''*[-=+@\t\r]"
-_SQL_FORMULA_CODES = ", ".join(str(ord(c)) for c in "'=+-@\t\r")
-# PLAIN_NUMBER for PostgreSQL, anchored (its ``$`` is the end of the text, as ``\Z``).
-_SQL_PLAIN_NUMBER = r"^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$"
 
 
 class CellError(ValueError):
@@ -100,58 +88,6 @@ def choice_code(field: models.Field, text: str) -> str | None:
     """The code a choice label stands for (``Đã xác nhận``, ``Confirmed`` → ``confirmed``),
     as the admin's export writes statuses; None when ``text`` is no label of ``field``."""
     return _choice_codes(field).get(header_key(text)) if field.choices else None
-
-
-def is_text(field: models.Field) -> bool:
-    return isinstance(field, models.CharField | models.TextField) and not field.null
-
-
-def is_text_reference(field: models.Field) -> bool:
-    """A reference to another table's text key (an appointment's customer)."""
-    return field.is_relation and isinstance(field.target_field, models.CharField)
-
-
-def excel_escape(text: str) -> str:
-    """One more leading apostrophe when ``text`` could start a formula, not for a number."""
-    if FORMULA_START.match(text) and not PLAIN_NUMBER.fullmatch(text):
-        return "'" + text
-    return text
-
-
-def excel_unescape(text: str) -> str:
-    return text[1:] if _ESCAPED_FORMULA.match(text) else text
-
-
-def text_cell(field: models.Field, text: str) -> str:
-    """Text as the archive writes it: escaped where it could start a formula, or where an
-    ID looks like a number a spreadsheet made (``key_escape``)."""
-    escaped = excel_escape(text)
-    return key_escape(text) if escaped == text and spreadsheet.is_key(field) else escaped
-
-
-def key_escape(text: str) -> str:
-    """One more leading apostrophe on an ID (a key or a reference) that looks like a number
-    a spreadsheet made (``1E5``, 19 digits ending in 000), so reading takes it as it is;
-    after ``excel_escape``, only where that did not escape it."""
-    return "'" + text if _NUMBER_LIKE.fullmatch(text) else text
-
-
-def key_unescape(text: str) -> str:
-    return text[1:] if _ESCAPED_NUMBER_LIKE.fullmatch(text) else text
-
-
-def text_key_reader(field: models.Field) -> Callable[[str], str]:
-    """How a text key or reference cell is read back (as ``decode`` does, one function)."""
-    if is_text(field):
-        return lambda cell: _unescape_text(field, cell)
-    return key_unescape
-
-
-def _unescape_text(field: models.Field, cell: str) -> str:
-    text = excel_unescape(cell)
-    if len(text) == len(cell) and spreadsheet.is_key(field):
-        return key_unescape(cell)
-    return text
 
 
 def _fraction(microsecond: int) -> str:
@@ -232,63 +168,6 @@ def csv_line(cells: Iterable[str]) -> str:
     return ",".join(map(_quoted, cells)) + "\n"
 
 
-def sql_supported(field: models.Field) -> bool:
-    """Whether ``sql_cell`` renders this field exactly as ``encode`` does."""
-    if field.is_relation:
-        return sql_supported(field.target_field)
-    return isinstance(field, _SQL_TYPES)
-
-
-def sql_cell(field: models.Field, column: str) -> str:
-    """SQL whose text COPY writes exactly as ``encode`` writes the value (NULL for empty).
-
-    ``column`` is a quoted column reference. The transaction must use DateStyle ISO and
-    extra_float_digits = 1 (the export snapshot sets both), under which COPY itself writes
-    numbers, dates and times as ``encode`` does. An empty cell must come out as SQL NULL:
-    COPY writes NULL unquoted but the empty string as ``""``.
-    """
-    if isinstance(field, models.BooleanField):
-        return f"CASE WHEN {column} THEN 'true' WHEN NOT {column} THEN 'false' END"
-    if isinstance(field, models.DateTimeField):
-        return f"(({column}) AT TIME ZONE 'UTC')::text || '+00:00'"
-    if is_text(field):
-        # ascii() first, so the regular expression runs only where a formula may start.
-        formula = (
-            f"ascii({column}) IN ({_SQL_FORMULA_CODES}) AND {column} ~ '{_SQL_FORMULA_START}'"
-            f" AND {column} !~ '{_SQL_PLAIN_NUMBER}'"
-        )
-        number_like = ""
-        if spreadsheet.is_key(field):
-            number_like = f" WHEN {column} ~ '{_SQL_NUMBER_LIKE}' THEN '''' || {column}"
-        return (
-            f"NULLIF(CASE WHEN {formula} THEN '''' || {column}{number_like} ELSE {column} END, '')"
-        )
-    target = field.target_field if field.is_relation else field
-    if isinstance(target, models.CharField | models.TextField):
-        if field.is_relation:
-            return (
-                f"NULLIF(CASE WHEN {column} ~ '{_SQL_NUMBER_LIKE}' THEN '''' || {column} "
-                f"ELSE {column} END, '')"
-            )
-        return f"NULLIF({column}, '')"
-    return column
-
-
-_SQL_TYPES = (
-    models.BooleanField,
-    models.DateField,  # and DateTimeField
-    models.TimeField,
-    models.FloatField,
-    models.CharField,  # and EmailField, URLField, SlugField
-    models.TextField,
-    models.IntegerField,  # and the small, big and positive kinds
-    models.AutoField,
-    models.BigAutoField,
-    models.SmallAutoField,
-    models.UUIDField,
-)
-
-
 @dataclass(frozen=True)
 class Cell:
     """A read cell: its Python value, whether reading had to repair it, and whether it
@@ -309,7 +188,10 @@ def decode(field: models.Field, cell: str) -> Cell:
     """Read one cell of ``field``; raises ``CellError`` saying why it cannot be read."""
     try:
         if spreadsheet.is_key(field):
-            spreadsheet.refuse_mangled_key(cell.strip())
+            # As the cell is, as the fast path (seed/fast_path.py) judges it: a spreadsheet
+            # writes a number it made with no space around it, and a real ID such as
+            # "0E0 " is written unescaped (key_escape) and must read back as it is.
+            spreadsheet.refuse_mangled_key(cell)
         return _decode(field, cell)
     except spreadsheet.Unreadable as err:
         raise CellError(str(err)) from None
@@ -363,7 +245,7 @@ def normalize(field: models.Field, cell: str) -> tuple[str, bool]:
 
 
 def _decode_text(field: models.Field, cell: str) -> Cell:
-    text = _unescape_text(field, cell)
+    text = unescape_text(field, cell)
     fixed = warning = False
     if field.choices and text not in _choice_values(field):
         code = choice_code(field, text)

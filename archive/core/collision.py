@@ -1,4 +1,4 @@
-"""Defence in depth behind DESIGN.md's "Keys": a row created here never replaces an archived one.
+"""Defence behind docs/architecture.md, "Keys": a row created here never replaces an archived one.
 
 Sequences start past the archive's keys, so a row this database creates gets a key the
 archive has never held. If that ever fails (a sequence set back by hand, a database seeded
@@ -118,8 +118,8 @@ def describe_values(date: object, created_at: object) -> str:
 
 def describe_row(spec: TableSpec, cells: Sequence[str]) -> str:
     date = None
-    if spec.windowed and "__" not in spec.date_field:
-        date = cells[spec.columns.index(spec.model._meta.get_field(spec.date_field).attname)]
+    if spec.own_date is not None:
+        date = cells[spec.columns.index(spec.own_date.attname)]
     return describe_values(date, cells[spec.columns.index(IDENTITY)])
 
 

@@ -1,7 +1,7 @@
 """Archive files on local disk: written with their MD5 computed on the way, read back lazily.
 
 Every file is UTF-8 with a BOM, a header row of column names, then one ``csv_line`` per
-row (DESIGN.md, "Storage layout"). Nothing here holds more than a buffer of a file.
+row (docs/architecture.md, "Storage layout"). Nothing here holds more than a buffer of a file.
 """
 
 from __future__ import annotations

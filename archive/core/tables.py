@@ -87,6 +87,26 @@ class TableSpec:
     def windowed(self) -> bool:
         return self.kind == "windowed"
 
+    @cached_property
+    def date_link(self) -> models.ForeignKey | None:
+        """The foreign key a follower's date goes through (feedback: ``appointment``); None
+        for a table with a date of its own or none. The one place ``date_field`` is parsed."""
+        if not self.date_field or "__" not in self.date_field:
+            return None
+        return self.model._meta.get_field(self.date_field.split("__", 1)[0])
+
+    @property
+    def date_name(self) -> str | None:
+        """The date field's name, on this table or (a follower) on its parent."""
+        return self.date_field.rsplit("__", 1)[-1] if self.date_field else None
+
+    @cached_property
+    def own_date(self) -> models.Field | None:
+        """A windowed table's own date field; None for a follower or a reference table."""
+        if not self.windowed or self.date_link is not None:
+            return None
+        return self.model._meta.get_field(self.date_field)
+
     @property
     def label(self) -> str:
         """The table as staff call it, in their language (the model's plural name), as
@@ -177,7 +197,15 @@ def tables(names: list[str] | None = None) -> list[TableSpec]:
 
 def parent_spec(spec: TableSpec) -> TableSpec | None:
     """The registry table a follower's date comes from (appointment for feedback)."""
-    if not spec.windowed or "__" not in spec.date_field:
+    if not spec.windowed or spec.date_link is None:
         return None
-    link = spec.model._meta.get_field(spec.date_field.split("__")[0])
-    return next(s for s in tables() if s.model is link.related_model)
+    return next(s for s in tables() if s.model is spec.date_link.related_model)
+
+
+def followers(spec: TableSpec) -> list[TableSpec]:
+    """Windowed tables dated through this one (feedback by its appointment)."""
+    return [
+        other
+        for other in TABLES
+        if other.windowed and other.date_link and other.date_link.related_model is spec.model
+    ]

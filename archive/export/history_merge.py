@@ -18,9 +18,10 @@ from typing import Protocol
 from django.db import models
 from django.utils.translation import gettext as _
 
-from archive.core.codec import encode, text_key_reader
+from archive.core.codec import encode
 from archive.core.collision import IDENTITY
 from archive.core.csvfile import CsvOut, Written, read_csv
+from archive.core.escape import text_key_reader
 from archive.core.tables import TableSpec
 from meetassist.exceptions import DomainError
 

@@ -1,4 +1,4 @@
-"""What this database owns of a table's archive copy (DESIGN.md, "never loses a row").
+"""What this database owns of a table's archive copy (docs/architecture.md, "never loses a row").
 
 It owns the rows it loaded: the whole table when the seeder loaded it in full or this
 database wrote the table's first archive copy (``ArchiveOrigin``), otherwise the dates
@@ -16,11 +16,9 @@ from dataclasses import dataclass
 
 from django.db.models import QuerySet
 
+from archive.core.calendar import Month, Window, merged, next_month
 from archive.core.tables import TableSpec, parent_spec
-from archive.export.sources import Month, next_month
 from archive.models import ArchiveIdentity, ArchiveOrigin, SeedLoad
-
-Window = tuple[dt.date, dt.date]  # inclusive
 
 
 @dataclass(frozen=True)
@@ -35,16 +33,6 @@ class Ownership:
         """Whether every day of the month lies in what this database loaded."""
         last = next_month(month) - dt.timedelta(days=1)
         return self.full or any(start <= month and last <= end for start, end in self.windows)
-
-
-def _merged(windows: list[Window]) -> tuple[Window, ...]:
-    merged: list[Window] = []
-    for start, end in sorted(windows):
-        if merged and start <= merged[-1][1] + dt.timedelta(days=1):
-            merged[-1] = (merged[-1][0], max(merged[-1][1], end))
-        else:
-            merged.append((start, end))
-    return tuple(merged)
 
 
 def claims(identity: ArchiveIdentity) -> tuple[QuerySet, QuerySet]:
@@ -76,9 +64,9 @@ def _owned(spec: TableSpec, identity: ArchiveIdentity, until: dt.datetime | None
         windows = [
             clipped
             for start, end, loaded_at in windows
-            for clipped in _clip((start, end), _owned(parent, identity, until=loaded_at))
+            for clipped in _clip(Window(start, end), _owned(parent, identity, until=loaded_at))
         ]
-    return Ownership(full=False, windows=_merged([(start, end) for start, end, *_ in windows]))
+    return Ownership(full=False, windows=merged(Window(start, end) for start, end, *_ in windows))
 
 
 def _clip(window: Window, owned: Ownership) -> list[Window]:
@@ -87,7 +75,7 @@ def _clip(window: Window, owned: Ownership) -> list[Window]:
         return [window]
     start, end = window
     return [
-        (max(start, first), min(end, last))
+        Window(max(start, first), min(end, last))
         for first, last in owned.windows
         if first <= end and start <= last
     ]

@@ -1,6 +1,6 @@
 """PostgreSQL export: one read-only REPEATABLE READ snapshot, and COPY of one file's rows.
 
-Each cell is rendered by ``codec.sql_cell`` so COPY's CSV is byte for byte what the Python
+Each cell is rendered by ``sql.sql_cell`` so COPY's CSV is byte for byte what the Python
 encoder writes; text keys sort with ``COLLATE "C"`` (code point order, as Python compares).
 """
 
@@ -9,50 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import connection, models, transaction
+from django.db import connection, transaction
 
-from archive.core.codec import sql_cell
+from archive.core.calendar import Month, next_month
 from archive.core.csvfile import CsvOut
+from archive.core.sql import date_column, key_order, quote, sql_cell
 from archive.core.tables import TableSpec
-from archive.export.sources import Month, next_month
 
 _FLUSH = 1 << 20
-
-
-def quote(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def date_column(spec: TableSpec, alias: str) -> tuple[str, str, str]:
-    """A windowed table's date in SQL (``alias`` names the table), and any parent to join.
-
-    Returns (date expression, parent table with its alias, join condition); the last two
-    are empty unless the date follows a parent (``appointment__date``), aliased
-    ``<alias>_p``.
-    """
-    path = spec.date_field.split("__")
-    if len(path) == 1:
-        return f"{alias}.{quote(spec.model._meta.get_field(path[0]).column)}", "", ""
-    link = spec.model._meta.get_field(path[0])
-    parent = link.related_model._meta
-    joined = f"{alias}_p"
-    return (
-        f"{joined}.{quote(parent.get_field(path[1]).column)}",
-        f"{quote(parent.db_table)} {joined}",
-        f"{joined}.{quote(link.target_field.column)} = {alias}.{quote(link.column)}",
-    )
-
-
-def key_order(spec: TableSpec, alias: str) -> str:
-    terms = []
-    for name in spec.key_columns:
-        field = spec.model._meta.get_field(name)
-        column = f"{alias}.{quote(field.column)}"
-        text = isinstance(
-            getattr(field, "target_field", field), models.CharField | models.TextField
-        )
-        terms.append(f'{column} COLLATE "C"' if text else column)
-    return ", ".join(terms)
 
 
 def select_sql(spec: TableSpec, month: Month | None) -> str:
@@ -65,16 +29,6 @@ def select_sql(spec: TableSpec, month: Month | None) -> str:
         sql += f" WHERE {date} >= '{month.isoformat()}'::date"
         sql += f" AND {date} < '{next_month(month).isoformat()}'::date"
     return f"{sql} ORDER BY {key_order(spec, 't')}"
-
-
-def key_cells_sql(spec: TableSpec, alias: str) -> str:
-    """A JSON array of a row's canonical key cells (how the change record names a row)."""
-    cells = []
-    for name in spec.key_columns:
-        field = spec.model._meta.get_field(name)
-        cell = sql_cell(field, f"{alias}.{quote(field.column)}")
-        cells.append(f"COALESCE(({cell})::text, '')")
-    return f"jsonb_build_array({', '.join(cells)})"
 
 
 @contextmanager

@@ -1,4 +1,4 @@
-"""Which archived rows the database lacks stay in the archive (DESIGN.md's rule, per row).
+"""Which archived rows the database lacks stay (docs/architecture.md, "never loses a row").
 
 An archived row the database lacks is dropped when this database deleted it (its key and
 creation moment are in the change record), when the database holds it under another month
@@ -19,6 +19,7 @@ from django.db.models import Q
 from django.utils.dateparse import parse_date
 
 from archive.core import change_record
+from archive.core.calendar import Month
 from archive.core.collision import (
     check_same_row,
     collision,
@@ -31,7 +32,6 @@ from archive.core.collision import (
 from archive.core.tables import TableSpec, parent_spec
 from archive.export.history_merge import key_cells, key_value, sort_key
 from archive.export.ownership import Ownership
-from archive.export.sources import Month
 
 # (parent table, month, parent keys) → (date, creation moment) of those archived that month.
 ArchivedParents = Callable[[TableSpec, Month, set], dict]
@@ -94,7 +94,7 @@ class RowFate:
             return
         # A follower under its parent's key: the parent must be the archived one too.
         rows = [archived for _ours, archived in pairs]
-        link = self.spec.model._meta.get_field(self.spec.date_field.split("__")[0])
+        link = self.spec.date_link
         at = self.spec.columns.index(link.attname)
         self._parents_match(parent, rows, [key_value(link, r[at]) for r in rows])
 
@@ -116,7 +116,7 @@ class RowFate:
         identity = identity_field(self.spec)
         if identity is None:
             return set(found.values_list(*names))
-        date = self.spec.date_field if "__" not in self.spec.date_field else None
+        date = self.spec.own_date.name if self.spec.own_date else None
         held = {
             tuple(values[: len(names)]): values[len(names) :]
             for values in found.values_list(*names, identity.attname, *filter(None, [date]))
@@ -134,11 +134,9 @@ class RowFate:
     def _dates(self, rows: Sequence[list[str]]) -> list[dt.date | None]:
         parent = parent_spec(self.spec)
         if parent is None:
-            field = self.spec.model._meta.get_field(self.spec.date_field)
-            index = self.spec.columns.index(field.attname)
+            index = self.spec.columns.index(self.spec.own_date.attname)
             return [parse_date(r[index]) for r in rows]
-        link_name, date_name = self.spec.date_field.split("__")
-        link = self.spec.model._meta.get_field(link_name)
+        link = self.spec.date_link
         index = self.spec.columns.index(link.attname)
         parents = [key_value(link, r[index]) for r in rows]
         held, archived = self._parents_match(parent, rows, parents)
@@ -149,7 +147,7 @@ class RowFate:
     def _parents_match(self, parent: TableSpec, rows: Sequence[list[str]], parents: list) -> tuple:
         """The parents' (date, creation moment) here and archived; a parent created here
         under an archived parent's key raises ``KeyCollision`` for the follower."""
-        date_name = self.spec.date_field.split("__")[1]
+        date_name = self.spec.date_name
         identity = identity_field(parent)
         held = {
             values[0]: values[1:] if identity else (values[1], None)

@@ -8,29 +8,24 @@ key order, and differ only behind ``RowSource``.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Protocol
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models.functions import TruncMonth
 
+from archive.core.calendar import Month, next_month
 from archive.core.codec import encode
 from archive.core.csvfile import CsvOut
 from archive.core.tables import TableSpec
-
-Month = dt.date  # the first day of a month
+from archive.export.pg_source import PgSource
+from archive.export.pg_source import snapshot as pg_snapshot
 
 
 class RowSource(Protocol):
     def write(self, spec: TableSpec, month: Month | None, out: CsvOut) -> None:
         """Append the table's rows (of ``month`` when windowed) in key order to ``out``."""
-
-
-def next_month(month: Month) -> Month:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def month_label(month: Month) -> str:
-    return f"{month:%Y-%m}"
 
 
 def month_filter(spec: TableSpec, month: Month) -> dict[str, Month]:
@@ -64,7 +59,16 @@ class OrmSource:
 
 def row_source() -> RowSource:
     if connection.vendor == "postgresql":
-        from archive.export.pg_source import PgSource
-
         return PgSource()
     return OrmSource()
+
+
+@contextmanager
+def export_snapshot() -> Iterator[str]:
+    """The one read-only snapshot every file of a run is exported from (its id on PostgreSQL)."""
+    if connection.vendor == "postgresql":
+        with pg_snapshot() as text:
+            yield text
+    else:
+        with transaction.atomic():
+            yield ""

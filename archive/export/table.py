@@ -11,193 +11,32 @@ not uploaded when the stored object already carries its MD5 and size (one HEAD).
 from __future__ import annotations
 
 import os
-import re
 import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
+from collections.abc import Iterator
+from concurrent.futures import Future
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from django.db import transaction
-from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 
 from archive.core import change_record
-from archive.core.collision import created, identity_field
+from archive.core.calendar import Month, month_label
+from archive.core.collision import identity_field
 from archive.core.csvfile import CsvOut, Written, file_md5, read_csv
+from archive.core.status import FileStatus, TableStatus
 from archive.core.tables import TableSpec
-from archive.export.history_merge import MergeNotes, drops_rows, key_value, merge, sort_key
+from archive.export.context import FileOutcome, RunContext, TableOutcome
+from archive.export.drift import drifted, stored_md5
+from archive.export.history_merge import MergeNotes, drops_rows, merge, sort_key
 from archive.export.ownership import Ownership, ownership
 from archive.export.retention import RowFate
-from archive.export.sources import Month, RowSource, database_months, month_label
-from archive.models import ArchiveIdentity
-from archive.storage.backends import month_key, reference_key
+from archive.export.sources import database_months
 from archive.storage.keys import table_max_key
-from archive.storage.objects import Listed, Objects
+from archive.storage.layout import belongs, month_key, month_of, reference_key
+from archive.storage.objects import Listed
 from meetassist.exceptions import DomainError
-
-_MONTH_FILE = re.compile(r"^data/(?P<table>[^/]+)/(?P<month>\d{4}-\d{2})\.csv$")
-
-
-class Progress(Protocol):
-    """Called as each of a table's files is written: files done of all, rows written."""
-
-    def __call__(self, what: str, done: int, total: int, *, rows: int | None = None) -> None: ...
-
-
-@dataclass
-class FileOutcome:
-    key: str
-    status: str  # uploaded | unchanged | deleted | absent | failed
-    written: Written | None = None
-    error: str = ""
-    etag: str = ""
-
-
-@dataclass
-class TableOutcome:
-    name: str
-    status: str  # uploaded | unchanged | failed
-    files: dict[str, dict]
-    held_before: bool
-    error: str = ""
-    max_key: int | None = None
-    changed_behind: list[str] = field(default_factory=list)  # objects not as the manifest said
-    uploaded: int = 0
-    unchanged: int = 0
-    deleted: int = 0
-    bytes_uploaded: int = 0
-    seconds: float = 0.0
-
-    @property
-    def records(self) -> int:
-        return sum(f["records"] for f in self.files.values())
-
-    @property
-    def bytes(self) -> int:
-        return sum(f["bytes"] for f in self.files.values())
-
-
-@dataclass
-class RunContext:
-    objects: Objects
-    source: RowSource
-    tmp: Path
-    identity: ArchiveIdentity
-    now: str
-    force: bool = False
-    trusted: set[str] = field(default_factory=set)  # tables whose change record is complete
-    recorded: set[str] = field(default_factory=set)  # tables with change triggers
-    changes: dict[str, set] = field(default_factory=dict)
-    stored: dict[str, Listed] = field(default_factory=dict)  # the bucket's LIST at the start
-    floors: dict[str, int] = field(default_factory=dict)  # highest archived keys before the run
-    progress: Progress | None = None
-    uploader: Uploader | None = None
-    # Writes the manifest as things stand, given the table in progress (services.py).
-    checkpoint: Callable[[TableOutcome], None] | None = None
-    _dates: dict = field(default_factory=dict)
-
-    def archived_parents(self, parent: TableSpec, month: Month, wanted: set) -> dict:
-        """(date, creation moment) of the parents in the parent's archived month file."""
-        cache = (parent.name, month)
-        if cache not in self._dates:
-            self._dates[cache] = self._read_parents(parent, month)
-        return {k: v for k, v in self._dates[cache].items() if k in wanted}
-
-    def _read_parents(self, parent: TableSpec, month: Month) -> dict:
-        key = month_key(parent.name, month_label(month))
-        path = self.tmp / f"parent-{parent.name}-{month_label(month)}.csv"
-        try:
-            self.objects.get(key, path)
-        except Exception:  # no such object (or unreadable): no archived parents there
-            return {}
-        pk = parent.model._meta.pk
-        date = parent.model._meta.get_field(parent.date_field).attname
-        identity = identity_field(parent)
-        try:
-            with read_csv(path) as (header, rows):
-                at_pk, at_date = header.index(pk.attname), header.index(date)
-                at_made = header.index(identity.attname) if identity else None
-                return {
-                    key_value(pk, r[at_pk]): (
-                        parse_date(r[at_date]),
-                        created(identity, r[at_made]) if at_made is not None else None,
-                    )
-                    for r in rows
-                }
-        finally:
-            path.unlink(missing_ok=True)
-
-
-class Uploader:
-    """Background threads settling files while the main thread exports the next ones.
-
-    At most ``workers + 1`` exported files wait on disk; S3 clients are thread-safe.
-    """
-
-    def __init__(self, workers: int = 2) -> None:
-        self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="archive-upload")
-        self._slots = threading.BoundedSemaphore(workers + 1)
-
-    def submit(self, fn: Callable[..., FileOutcome], *args) -> Future:
-        self._slots.acquire()
-        future = self._pool.submit(fn, *args)
-        future.add_done_callback(lambda _f: self._slots.release())
-        return future
-
-    def __enter__(self) -> Uploader:
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._pool.shutdown(wait=True)
-
-
-def belongs(spec: TableSpec, key: str) -> bool:
-    if not spec.windowed:
-        return key == reference_key(spec.name)
-    match = _MONTH_FILE.match(key)
-    return bool(match) and match["table"] == spec.name
-
-
-def _month_of(key: str) -> Month:
-    return parse_date(f"{_MONTH_FILE.match(key)['month']}-01")
-
-
-def drifted(files: dict[str, dict], stored: dict[str, Listed], objects: Objects) -> set[str]:
-    """Keys whose object is not what the manifest recorded: missing, unlisted or other bytes.
-
-    The ETag recorded at upload decides, from the LIST the run makes anyway. An entry from
-    before ETags were recorded is proved once, by a single-part ETag (the MD5 itself) or
-    else by the object's MD5 (one HEAD on S3, a read in a folder), and then gets its ETag.
-    """
-    changed = set(stored.keys() - files.keys())
-    for key, info in files.items():
-        listed = stored.get(key)
-        if listed is None or listed.size != info.get("bytes"):
-            changed.add(key)
-        elif info.get("etag"):
-            if listed.etag != info["etag"]:
-                changed.add(key)
-        elif _stored_md5(objects, key, listed, None) == info.get("checksum"):
-            info["etag"] = listed.etag
-        else:
-            changed.add(key)
-    return changed
-
-
-def _stored_md5(objects: Objects, key: str, listed: Listed, recorded: dict | None) -> str | None:
-    """The stored object's MD5: proved by its ETag (single-part, or the one recorded with
-    the manifest's checksum), else our metadata (one HEAD on S3, a read in a folder)."""
-    if listed.md5:
-        return listed.md5
-    if recorded and recorded.get("etag") == listed.etag:
-        return recorded.get("checksum")
-    found = objects.stat(key)
-    return found[0] if found else None
 
 
 def _targets(
@@ -209,9 +48,9 @@ def _targets(
         key = reference_key(spec.name)
         return [(key, None)] if whole or changed or changed_behind else []
     if whole:
-        months = database_months(spec) | {_month_of(k) for k in files.keys() | stored.keys()}
+        months = database_months(spec) | {month_of(k) for k in files.keys() | stored.keys()}
     else:
-        months = set(changed) | {_month_of(k) for k in changed_behind}
+        months = set(changed) | {month_of(k) for k in changed_behind}
     return [(month_key(spec.name, month_label(m)), m) for m in sorted(months)]
 
 
@@ -270,9 +109,9 @@ def _drops(
     """Whether a file this database owns leaves out a row of its stored copy (deleted, or
     moved to another month, maybe while another row came in): asked only of a file that
     differs from the stored copy, with one GET of it."""
-    if not spec.windowed or not _may_lose_rows(spec, _month_of(key), ctx):
+    if not spec.windowed or not _may_lose_rows(spec, month_of(key), ctx):
         return False
-    if _stored_md5(ctx.objects, key, listed, recorded) == written.md5:
+    if stored_md5(ctx.objects, key, listed, recorded) == written.md5:
         return False
     with _stored_copy(ctx, key) as archived:
         return drops_rows(spec, written.path, archived)
@@ -341,20 +180,20 @@ def _settle(
     try:
         if written.records == 0 and spec.windowed:
             if stored is None:
-                return FileOutcome(key, "absent")
+                return FileOutcome(key, FileStatus.ABSENT)
             ctx.objects.delete(key)
-            return FileOutcome(key, "deleted")
+            return FileOutcome(key, FileStatus.DELETED)
         if (
             not ctx.force
             and stored is not None
             and stored.size == written.size
-            and _stored_md5(ctx.objects, key, stored, recorded) == written.md5
+            and stored_md5(ctx.objects, key, stored, recorded) == written.md5
         ):
-            return FileOutcome(key, "unchanged", written, etag=stored.etag)
+            return FileOutcome(key, FileStatus.UNCHANGED, written, etag=stored.etag)
         etag = ctx.objects.put(key, written.path, written.md5)
-        return FileOutcome(key, "uploaded", written, etag=etag)
+        return FileOutcome(key, FileStatus.UPLOADED, written, etag=etag)
     except Exception as err:
-        return FileOutcome(key, "failed", written, error=f"{type(err).__name__}: {err}")
+        return FileOutcome(key, FileStatus.FAILED, written, error=f"{type(err).__name__}: {err}")
     finally:
         written.discard()
 
@@ -366,7 +205,7 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
     files = {key: dict(info) for key, info in before.items()}
     stored = {k: v for k, v in ctx.stored.items() if belongs(spec, k)}
     held = bool(files) or bool(stored)
-    outcome = TableOutcome(spec.name, "unchanged", files, held_before=held)
+    outcome = TableOutcome(spec.name, TableStatus.UNCHANGED, files, held_before=held)
     futures: list[Future] = []
     shrinking: list[tuple[str, Written]] = []
     # Files that take in a key the archive held in another file: a row that moved month,
@@ -425,9 +264,9 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
         except Exception as err:
             outcome.error = f"{type(err).__name__}: {err}"
     if outcome.error:
-        outcome.status = "failed"
+        outcome.status = TableStatus.FAILED
     elif outcome.uploaded or outcome.deleted:
-        outcome.status = "uploaded"
+        outcome.status = TableStatus.UPLOADED
     outcome.seconds = time.monotonic() - started
     return outcome
 
@@ -445,17 +284,17 @@ def _list_new_files(outcome: TableOutcome, before: dict, ctx: RunContext) -> Non
 
 
 def _record(outcome: TableOutcome, result: FileOutcome, before: dict, now: str) -> None:
-    if result.status == "failed":
+    if result.status == FileStatus.FAILED:
         outcome.error = "; ".join(filter(None, [outcome.error, f"{result.key}: {result.error}"]))
         return
-    if result.status in ("deleted", "absent"):
-        outcome.deleted += result.status == "deleted"
+    if result.status in (FileStatus.DELETED, FileStatus.ABSENT):
+        outcome.deleted += result.status == FileStatus.DELETED
         outcome.files.pop(result.key, None)
         return
     written = result.written
     old = before.get(result.key) or {}
     same = old.get("checksum") == written.md5
-    if result.status == "uploaded":
+    if result.status == FileStatus.UPLOADED:
         outcome.uploaded += 1
         outcome.bytes_uploaded += written.size
     else:
@@ -465,5 +304,7 @@ def _record(outcome: TableOutcome, result: FileOutcome, before: dict, now: str) 
         "records": written.records,
         "bytes": written.size,
         "etag": result.etag,
-        "last_updated": old["last_updated"] if same and result.status == "unchanged" else now,
+        "last_updated": old["last_updated"]
+        if same and result.status == FileStatus.UNCHANGED
+        else now,
     }

@@ -2,9 +2,11 @@
 
 from django.db import migrations, models
 
-# The tables whose statements the record notes, frozen at this migration; a table added to
-# the registry later gets its triggers in its own migration (until then it is exported in
-# full on every run, see archive.core.change_record.recorded_tables).
+# The tables whose statements the record notes, and the SQL that installs and removes their
+# triggers, frozen at this migration (archive.core.change_record.install_sql / uninstall_sql
+# gave it; a migration never calls live code). A table added to the registry later gets its
+# triggers in its own migration (until then it is exported in full on every run, see
+# archive.core.change_record.recorded_tables); 0008 replaces the trigger functions.
 RECORDED = (
     "customer",
     "consultant",
@@ -16,21 +18,296 @@ RECORDED = (
 )
 
 
+INSTALL = (
+    'ALTER TABLE archive_change ADD COLUMN IF NOT EXISTS tx xid8 NOT NULL DEFAULT pg_current_xact_id()',
+    r"""
+CREATE OR REPLACE FUNCTION archive_note_customer() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'customer', NULL::date FROM new_rows r;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'customer', NULL::date FROM old_rows r;
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'customer', NULL::date, jsonb_build_array(COALESCE((NULLIF(CASE WHEN ascii(r."customer_id") IN (39, 61, 43, 45, 64, 9, 13) AND r."customer_id" ~ '^''*[-=+@\t\r]' AND r."customer_id" !~ '^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN '''' || r."customer_id" WHEN r."customer_id" ~ '^''*([+-]?[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+|[0-9]{15}0{3,})$' THEN '''' || r."customer_id" ELSE r."customer_id" END, ''))::text, '')), NULL::timestamptz FROM old_rows r
+    WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n."customer_id" = r."customer_id");
+    
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'customer', NULL::date, jsonb_build_array(COALESCE((NULLIF(CASE WHEN ascii(r."customer_id") IN (39, 61, 43, 45, 64, 9, 13) AND r."customer_id" ~ '^''*[-=+@\t\r]' AND r."customer_id" !~ '^[-+]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$' THEN '''' || r."customer_id" WHEN r."customer_id" ~ '^''*([+-]?[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+|[0-9]{15}0{3,})$' THEN '''' || r."customer_id" ELSE r."customer_id" END, ''))::text, '')), NULL::timestamptz FROM old_rows r;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO archive_change (table_name, month) VALUES ('customer', NULL);
+  END IF;
+  RETURN NULL;
+END $$;""",
+    'DROP TRIGGER IF EXISTS archive_note_customer_ins ON "appointments_customer"',
+    'CREATE TRIGGER archive_note_customer_ins AFTER INSERT ON "appointments_customer" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_customer()',
+    'ALTER TABLE "appointments_customer" ENABLE ALWAYS TRIGGER archive_note_customer_ins',
+    'DROP TRIGGER IF EXISTS archive_note_customer_upd ON "appointments_customer"',
+    'CREATE TRIGGER archive_note_customer_upd AFTER UPDATE ON "appointments_customer" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_customer()',
+    'ALTER TABLE "appointments_customer" ENABLE ALWAYS TRIGGER archive_note_customer_upd',
+    'DROP TRIGGER IF EXISTS archive_note_customer_del ON "appointments_customer"',
+    'CREATE TRIGGER archive_note_customer_del AFTER DELETE ON "appointments_customer" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_customer()',
+    'ALTER TABLE "appointments_customer" ENABLE ALWAYS TRIGGER archive_note_customer_del',
+    'DROP TRIGGER IF EXISTS archive_note_customer_trunc ON "appointments_customer"',
+    'CREATE TRIGGER archive_note_customer_trunc AFTER TRUNCATE ON "appointments_customer" FOR EACH STATEMENT EXECUTE FUNCTION archive_note_customer()',
+    'ALTER TABLE "appointments_customer" ENABLE ALWAYS TRIGGER archive_note_customer_trunc',
+    r"""
+CREATE OR REPLACE FUNCTION archive_note_consultant() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'consultant', NULL::date FROM new_rows r;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'consultant', NULL::date FROM old_rows r;
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'consultant', NULL::date, jsonb_build_array(COALESCE((r."consultant_id")::text, '')), r."created_at" FROM old_rows r
+    WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n."consultant_id" = r."consultant_id");
+    
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'consultant', NULL::date, jsonb_build_array(COALESCE((r."consultant_id")::text, '')), r."created_at" FROM old_rows r;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO archive_change (table_name, month) VALUES ('consultant', NULL);
+  END IF;
+  RETURN NULL;
+END $$;""",
+    'DROP TRIGGER IF EXISTS archive_note_consultant_ins ON "appointments_consultant"',
+    'CREATE TRIGGER archive_note_consultant_ins AFTER INSERT ON "appointments_consultant" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultant()',
+    'ALTER TABLE "appointments_consultant" ENABLE ALWAYS TRIGGER archive_note_consultant_ins',
+    'DROP TRIGGER IF EXISTS archive_note_consultant_upd ON "appointments_consultant"',
+    'CREATE TRIGGER archive_note_consultant_upd AFTER UPDATE ON "appointments_consultant" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultant()',
+    'ALTER TABLE "appointments_consultant" ENABLE ALWAYS TRIGGER archive_note_consultant_upd',
+    'DROP TRIGGER IF EXISTS archive_note_consultant_del ON "appointments_consultant"',
+    'CREATE TRIGGER archive_note_consultant_del AFTER DELETE ON "appointments_consultant" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultant()',
+    'ALTER TABLE "appointments_consultant" ENABLE ALWAYS TRIGGER archive_note_consultant_del',
+    'DROP TRIGGER IF EXISTS archive_note_consultant_trunc ON "appointments_consultant"',
+    'CREATE TRIGGER archive_note_consultant_trunc AFTER TRUNCATE ON "appointments_consultant" FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultant()',
+    'ALTER TABLE "appointments_consultant" ENABLE ALWAYS TRIGGER archive_note_consultant_trunc',
+    r"""
+CREATE OR REPLACE FUNCTION archive_note_consultantschedule() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'consultantschedule', date_trunc('month', r."date")::date FROM new_rows r;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'consultantschedule', date_trunc('month', r."date")::date FROM old_rows r;
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'consultantschedule', date_trunc('month', r."date")::date, jsonb_build_array(COALESCE((r."schedule_id")::text, '')), r."created_at" FROM old_rows r
+    WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n."schedule_id" = r."schedule_id");
+    
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'consultantschedule', date_trunc('month', r."date")::date, jsonb_build_array(COALESCE((r."schedule_id")::text, '')), r."created_at" FROM old_rows r;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO archive_change (table_name, month) VALUES ('consultantschedule', NULL);
+  END IF;
+  RETURN NULL;
+END $$;""",
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_ins ON "appointments_consultantschedule"',
+    'CREATE TRIGGER archive_note_consultantschedule_ins AFTER INSERT ON "appointments_consultantschedule" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultantschedule()',
+    'ALTER TABLE "appointments_consultantschedule" ENABLE ALWAYS TRIGGER archive_note_consultantschedule_ins',
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_upd ON "appointments_consultantschedule"',
+    'CREATE TRIGGER archive_note_consultantschedule_upd AFTER UPDATE ON "appointments_consultantschedule" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultantschedule()',
+    'ALTER TABLE "appointments_consultantschedule" ENABLE ALWAYS TRIGGER archive_note_consultantschedule_upd',
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_del ON "appointments_consultantschedule"',
+    'CREATE TRIGGER archive_note_consultantschedule_del AFTER DELETE ON "appointments_consultantschedule" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultantschedule()',
+    'ALTER TABLE "appointments_consultantschedule" ENABLE ALWAYS TRIGGER archive_note_consultantschedule_del',
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_trunc ON "appointments_consultantschedule"',
+    'CREATE TRIGGER archive_note_consultantschedule_trunc AFTER TRUNCATE ON "appointments_consultantschedule" FOR EACH STATEMENT EXECUTE FUNCTION archive_note_consultantschedule()',
+    'ALTER TABLE "appointments_consultantschedule" ENABLE ALWAYS TRIGGER archive_note_consultantschedule_trunc',
+    r"""
+CREATE OR REPLACE FUNCTION archive_note_communityprogram() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'communityprogram', NULL::date FROM new_rows r;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'communityprogram', NULL::date FROM old_rows r;
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'communityprogram', NULL::date, jsonb_build_array(COALESCE((r."program_id")::text, '')), r."created_at" FROM old_rows r
+    WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n."program_id" = r."program_id");
+    
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'communityprogram', NULL::date, jsonb_build_array(COALESCE((r."program_id")::text, '')), r."created_at" FROM old_rows r;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO archive_change (table_name, month) VALUES ('communityprogram', NULL);
+  END IF;
+  RETURN NULL;
+END $$;""",
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_ins ON "appointments_communityprogram"',
+    'CREATE TRIGGER archive_note_communityprogram_ins AFTER INSERT ON "appointments_communityprogram" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_communityprogram()',
+    'ALTER TABLE "appointments_communityprogram" ENABLE ALWAYS TRIGGER archive_note_communityprogram_ins',
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_upd ON "appointments_communityprogram"',
+    'CREATE TRIGGER archive_note_communityprogram_upd AFTER UPDATE ON "appointments_communityprogram" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_communityprogram()',
+    'ALTER TABLE "appointments_communityprogram" ENABLE ALWAYS TRIGGER archive_note_communityprogram_upd',
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_del ON "appointments_communityprogram"',
+    'CREATE TRIGGER archive_note_communityprogram_del AFTER DELETE ON "appointments_communityprogram" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_communityprogram()',
+    'ALTER TABLE "appointments_communityprogram" ENABLE ALWAYS TRIGGER archive_note_communityprogram_del',
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_trunc ON "appointments_communityprogram"',
+    'CREATE TRIGGER archive_note_communityprogram_trunc AFTER TRUNCATE ON "appointments_communityprogram" FOR EACH STATEMENT EXECUTE FUNCTION archive_note_communityprogram()',
+    'ALTER TABLE "appointments_communityprogram" ENABLE ALWAYS TRIGGER archive_note_communityprogram_trunc',
+    r"""
+CREATE OR REPLACE FUNCTION archive_note_appointment() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'appointment', date_trunc('month', r."date")::date FROM new_rows r;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'appointment', date_trunc('month', r."date")::date FROM old_rows r;
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'appointment', date_trunc('month', r."date")::date, jsonb_build_array(COALESCE((r."appointment_id")::text, '')), r."created_at" FROM old_rows r
+    WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n."appointment_id" = r."appointment_id");
+    INSERT INTO archive_change (table_name, month) SELECT DISTINCT 'appointmentfeedback', v.m FROM old_rows o JOIN new_rows n ON n."appointment_id" = o."appointment_id" CROSS JOIN LATERAL (VALUES (date_trunc('month', o."date")::date), (date_trunc('month', n."date")::date)) v(m) WHERE date_trunc('month', o."date")::date IS DISTINCT FROM date_trunc('month', n."date")::date AND EXISTS (SELECT 1 FROM "appointments_appointmentfeedback" c WHERE c."appointment_id" = o."appointment_id");
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'appointment', date_trunc('month', r."date")::date, jsonb_build_array(COALESCE((r."appointment_id")::text, '')), r."created_at" FROM old_rows r;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO archive_change (table_name, month) VALUES ('appointment', NULL), ('appointmentfeedback', NULL);
+  END IF;
+  RETURN NULL;
+END $$;""",
+    'DROP TRIGGER IF EXISTS archive_note_appointment_ins ON "appointments_appointment"',
+    'CREATE TRIGGER archive_note_appointment_ins AFTER INSERT ON "appointments_appointment" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointment()',
+    'ALTER TABLE "appointments_appointment" ENABLE ALWAYS TRIGGER archive_note_appointment_ins',
+    'DROP TRIGGER IF EXISTS archive_note_appointment_upd ON "appointments_appointment"',
+    'CREATE TRIGGER archive_note_appointment_upd AFTER UPDATE ON "appointments_appointment" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointment()',
+    'ALTER TABLE "appointments_appointment" ENABLE ALWAYS TRIGGER archive_note_appointment_upd',
+    'DROP TRIGGER IF EXISTS archive_note_appointment_del ON "appointments_appointment"',
+    'CREATE TRIGGER archive_note_appointment_del AFTER DELETE ON "appointments_appointment" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointment()',
+    'ALTER TABLE "appointments_appointment" ENABLE ALWAYS TRIGGER archive_note_appointment_del',
+    'DROP TRIGGER IF EXISTS archive_note_appointment_trunc ON "appointments_appointment"',
+    'CREATE TRIGGER archive_note_appointment_trunc AFTER TRUNCATE ON "appointments_appointment" FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointment()',
+    'ALTER TABLE "appointments_appointment" ENABLE ALWAYS TRIGGER archive_note_appointment_trunc',
+    r"""
+CREATE OR REPLACE FUNCTION archive_note_appointmentfeedback() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'appointmentfeedback', (SELECT date_trunc('month', r_p."date")::date FROM "appointments_appointment" r_p WHERE r_p."appointment_id" = r."appointment_id") FROM new_rows r;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'appointmentfeedback', (SELECT date_trunc('month', r_p."date")::date FROM "appointments_appointment" r_p WHERE r_p."appointment_id" = r."appointment_id") FROM old_rows r;
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'appointmentfeedback', (SELECT date_trunc('month', r_p."date")::date FROM "appointments_appointment" r_p WHERE r_p."appointment_id" = r."appointment_id"), jsonb_build_array(COALESCE((r."appointment_id")::text, '')), NULL::timestamptz FROM old_rows r
+    WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n."appointment_id" = r."appointment_id");
+    
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'appointmentfeedback', (SELECT date_trunc('month', r_p."date")::date FROM "appointments_appointment" r_p WHERE r_p."appointment_id" = r."appointment_id"), jsonb_build_array(COALESCE((r."appointment_id")::text, '')), NULL::timestamptz FROM old_rows r;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO archive_change (table_name, month) VALUES ('appointmentfeedback', NULL);
+  END IF;
+  RETURN NULL;
+END $$;""",
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_ins ON "appointments_appointmentfeedback"',
+    'CREATE TRIGGER archive_note_appointmentfeedback_ins AFTER INSERT ON "appointments_appointmentfeedback" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointmentfeedback()',
+    'ALTER TABLE "appointments_appointmentfeedback" ENABLE ALWAYS TRIGGER archive_note_appointmentfeedback_ins',
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_upd ON "appointments_appointmentfeedback"',
+    'CREATE TRIGGER archive_note_appointmentfeedback_upd AFTER UPDATE ON "appointments_appointmentfeedback" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointmentfeedback()',
+    'ALTER TABLE "appointments_appointmentfeedback" ENABLE ALWAYS TRIGGER archive_note_appointmentfeedback_upd',
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_del ON "appointments_appointmentfeedback"',
+    'CREATE TRIGGER archive_note_appointmentfeedback_del AFTER DELETE ON "appointments_appointmentfeedback" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointmentfeedback()',
+    'ALTER TABLE "appointments_appointmentfeedback" ENABLE ALWAYS TRIGGER archive_note_appointmentfeedback_del',
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_trunc ON "appointments_appointmentfeedback"',
+    'CREATE TRIGGER archive_note_appointmentfeedback_trunc AFTER TRUNCATE ON "appointments_appointmentfeedback" FOR EACH STATEMENT EXECUTE FUNCTION archive_note_appointmentfeedback()',
+    'ALTER TABLE "appointments_appointmentfeedback" ENABLE ALWAYS TRIGGER archive_note_appointmentfeedback_trunc',
+    r"""
+CREATE OR REPLACE FUNCTION archive_note_programparticipant() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_OP = 'INSERT' OR TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'programparticipant', NULL::date FROM new_rows r;
+  END IF;
+  IF TG_OP = 'UPDATE' THEN
+    INSERT INTO archive_change (table_name, month)
+    SELECT DISTINCT 'programparticipant', NULL::date FROM old_rows r;
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'programparticipant', NULL::date, jsonb_build_array(COALESCE((r."program_id")::text, ''), COALESCE((NULLIF(CASE WHEN r."customer_id" ~ '^''*([+-]?[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+|[0-9]{15}0{3,})$' THEN '''' || r."customer_id" ELSE r."customer_id" END, ''))::text, '')), NULL::timestamptz FROM old_rows r
+    WHERE NOT EXISTS (SELECT 1 FROM new_rows n WHERE n."program_id" = r."program_id" AND n."customer_id" = r."customer_id");
+    
+  ELSIF TG_OP = 'DELETE' THEN
+    INSERT INTO archive_change (table_name, month, key, made)
+    SELECT 'programparticipant', NULL::date, jsonb_build_array(COALESCE((r."program_id")::text, ''), COALESCE((NULLIF(CASE WHEN r."customer_id" ~ '^''*([+-]?[0-9]+([.,][0-9]*)?[eE][+-]?[0-9]+|[0-9]{15}0{3,})$' THEN '''' || r."customer_id" ELSE r."customer_id" END, ''))::text, '')), NULL::timestamptz FROM old_rows r;
+  ELSIF TG_OP = 'TRUNCATE' THEN
+    INSERT INTO archive_change (table_name, month) VALUES ('programparticipant', NULL);
+  END IF;
+  RETURN NULL;
+END $$;""",
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_ins ON "appointments_programparticipant"',
+    'CREATE TRIGGER archive_note_programparticipant_ins AFTER INSERT ON "appointments_programparticipant" REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_programparticipant()',
+    'ALTER TABLE "appointments_programparticipant" ENABLE ALWAYS TRIGGER archive_note_programparticipant_ins',
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_upd ON "appointments_programparticipant"',
+    'CREATE TRIGGER archive_note_programparticipant_upd AFTER UPDATE ON "appointments_programparticipant" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_programparticipant()',
+    'ALTER TABLE "appointments_programparticipant" ENABLE ALWAYS TRIGGER archive_note_programparticipant_upd',
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_del ON "appointments_programparticipant"',
+    'CREATE TRIGGER archive_note_programparticipant_del AFTER DELETE ON "appointments_programparticipant" REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION archive_note_programparticipant()',
+    'ALTER TABLE "appointments_programparticipant" ENABLE ALWAYS TRIGGER archive_note_programparticipant_del',
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_trunc ON "appointments_programparticipant"',
+    'CREATE TRIGGER archive_note_programparticipant_trunc AFTER TRUNCATE ON "appointments_programparticipant" FOR EACH STATEMENT EXECUTE FUNCTION archive_note_programparticipant()',
+    'ALTER TABLE "appointments_programparticipant" ENABLE ALWAYS TRIGGER archive_note_programparticipant_trunc',
+)
+UNINSTALL = (
+    'DROP TRIGGER IF EXISTS archive_note_customer_ins ON "appointments_customer"',
+    'DROP TRIGGER IF EXISTS archive_note_customer_upd ON "appointments_customer"',
+    'DROP TRIGGER IF EXISTS archive_note_customer_del ON "appointments_customer"',
+    'DROP TRIGGER IF EXISTS archive_note_customer_trunc ON "appointments_customer"',
+    'DROP FUNCTION IF EXISTS archive_note_customer()',
+    'DROP TRIGGER IF EXISTS archive_note_consultant_ins ON "appointments_consultant"',
+    'DROP TRIGGER IF EXISTS archive_note_consultant_upd ON "appointments_consultant"',
+    'DROP TRIGGER IF EXISTS archive_note_consultant_del ON "appointments_consultant"',
+    'DROP TRIGGER IF EXISTS archive_note_consultant_trunc ON "appointments_consultant"',
+    'DROP FUNCTION IF EXISTS archive_note_consultant()',
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_ins ON "appointments_consultantschedule"',
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_upd ON "appointments_consultantschedule"',
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_del ON "appointments_consultantschedule"',
+    'DROP TRIGGER IF EXISTS archive_note_consultantschedule_trunc ON "appointments_consultantschedule"',
+    'DROP FUNCTION IF EXISTS archive_note_consultantschedule()',
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_ins ON "appointments_communityprogram"',
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_upd ON "appointments_communityprogram"',
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_del ON "appointments_communityprogram"',
+    'DROP TRIGGER IF EXISTS archive_note_communityprogram_trunc ON "appointments_communityprogram"',
+    'DROP FUNCTION IF EXISTS archive_note_communityprogram()',
+    'DROP TRIGGER IF EXISTS archive_note_appointment_ins ON "appointments_appointment"',
+    'DROP TRIGGER IF EXISTS archive_note_appointment_upd ON "appointments_appointment"',
+    'DROP TRIGGER IF EXISTS archive_note_appointment_del ON "appointments_appointment"',
+    'DROP TRIGGER IF EXISTS archive_note_appointment_trunc ON "appointments_appointment"',
+    'DROP FUNCTION IF EXISTS archive_note_appointment()',
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_ins ON "appointments_appointmentfeedback"',
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_upd ON "appointments_appointmentfeedback"',
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_del ON "appointments_appointmentfeedback"',
+    'DROP TRIGGER IF EXISTS archive_note_appointmentfeedback_trunc ON "appointments_appointmentfeedback"',
+    'DROP FUNCTION IF EXISTS archive_note_appointmentfeedback()',
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_ins ON "appointments_programparticipant"',
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_upd ON "appointments_programparticipant"',
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_del ON "appointments_programparticipant"',
+    'DROP TRIGGER IF EXISTS archive_note_programparticipant_trunc ON "appointments_programparticipant"',
+    'DROP FUNCTION IF EXISTS archive_note_programparticipant()',
+)
+
 def install_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from archive.core.change_record import install_sql
-
-    for statement in install_sql(RECORDED):
+    for statement in INSTALL:
         schema_editor.execute(statement)
 
 
 def remove_triggers(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from archive.core.change_record import uninstall_sql
-
-    for statement in uninstall_sql(RECORDED):
+    for statement in UNINSTALL:
         schema_editor.execute(statement)
 
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 # migration): a deleted row's creation moment is recorded with its key, so a row created
 # here under an archived row's key and deleted again no longer drops the archived row; and
 # a text key that looks like a number a spreadsheet made is named as the archive writes it
-# (archive.core.codec.key_escape).
+# (archive.core.escape.key_escape).
 FUNCTIONS = (
     r"""
 CREATE OR REPLACE FUNCTION archive_note_customer() RETURNS trigger LANGUAGE plpgsql AS $$

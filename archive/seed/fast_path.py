@@ -25,10 +25,9 @@ from archive.core.codec import (
     CellError,
     decode,
     encode,
-    is_text,
-    is_text_reference,
 )
-from archive.seed.spreadsheet import ROUNDED, SCIENTIFIC, is_key
+from archive.core.escape import is_text, is_text_reference
+from archive.core.spreadsheet import ROUNDED, SCIENTIFIC, is_key
 from meetassist.phones import stored_form_pattern
 
 SEPARATOR = "\x1f"  # joins a row's cells for one match; no pattern lets a cell contain it
@@ -48,7 +47,7 @@ _BOOLEAN = r"(?i:true|false|t|f|yes|no)|1|0"
 _PHONE_STORED = stored_form_pattern()
 # Not an ID a spreadsheet turned into a number: COPY would take "1.00700411485697E+18" as a
 # text key (or 1007004114856960000 as a number), so such cells go to the codec, which refuses.
-# Nor one the archive escaped as such an ID (codec.key_escape): the codec takes the escape off.
+# Nor one the archive escaped as such an ID (escape.key_escape): the codec takes the escape off.
 _KEY_AS_IS = f"(?!'*(?:{SCIENTIFIC}|{ROUNDED})(?!{_CELL}))"
 
 

@@ -20,12 +20,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from archive.core.tables import TABLES, TableSpec
+from archive.core.calendar import Window
+from archive.core.tables import TableSpec, followers
 from archive.seed.errors import MAX_ERRORS, ErrorLog, LoadError, TooManyErrors
-from archive.seed.loaders.base import TableCounts, ValidatingSink, loader_for
-from archive.seed.plan import Source, Window
-from archive.seed.reader import CsvFile, RowFilter
+from archive.seed.loaders import loader_for
+from archive.seed.loaders.base import TableCounts, ValidatingSink
+from archive.seed.plan import Source
+from archive.seed.reader import CsvFile
 from archive.seed.verify import ChangedFile, Digest, missing_error
+from archive.seed.window import RowFilter
 
 
 @dataclass(frozen=True)
@@ -224,11 +227,11 @@ def _filters(
     if window is None or not spec.windowed:
         return None, None
     collect = None
-    followers = [s for s in _followers(spec) if s in names]
-    if followers:
+    following = [s.name for s in followers(spec) if s.name in names]
+    if following:
         collect = spec.model._meta.pk.attname
-    if "__" not in spec.date_field:
-        column = spec.model._meta.get_field(spec.date_field).attname
+    if spec.own_date is not None:
+        column = spec.own_date.attname
         dates = window.dates()
         # Every spelling the codec reads as a window day: 2025-03-05 and 2025-3-5.
         spellings = sorted(dates | {"-".join(str(int(n)) for n in d.split("-")) for d in dates})
@@ -238,22 +241,9 @@ def _filters(
         return RowFilter(column, dates.__contains__, hint), collect
     # Follows its parent's date (feedback follows its appointment): keep the rows whose
     # parent lies in the window, whether loaded now or already in the database.
-    relation, parent_date = spec.date_field.split("__", 1)
-    link = spec.model._meta.get_field(relation)
+    link = spec.date_link
     parent = link.related_model
-    in_window = parent.objects.filter(**{f"{parent_date}__range": (window.start, window.end)})
+    in_window = parent.objects.filter(**{f"{spec.date_name}__range": (window.start, window.end)})
     keys = {str(pk) for pk in in_window.values_list("pk", flat=True)}
     keys |= kept_keys.get(parent._meta.model_name, set())
     return RowFilter(link.attname, keys.__contains__), collect
-
-
-def _followers(spec: TableSpec) -> list[str]:
-    """Tables whose window follows this table's date (feedback follows appointment)."""
-    return [
-        other.name
-        for other in TABLES
-        if other.date_field
-        and "__" in other.date_field
-        and other.model._meta.get_field(other.date_field.split("__", 1)[0]).related_model
-        is spec.model
-    ]

@@ -1,6 +1,6 @@
 """Which files hold a table: the manifest's (only the months a window touches), else a single file.
 
-DESIGN.md, "Storage layout": when the manifest lists a table, its files are the table's
+docs/architecture.md, "Storage layout": when the manifest lists a table, its files are the table's
 archive copy; otherwise the original system's ``data/<Table>.csv`` is, matched to the table
 by file name case-insensitively. A ``data/*.csv`` named after no table is an error. With
 no manifest but files in our monthly layout, the archive has lost its manifest: refused.
@@ -8,7 +8,6 @@ no manifest but files in our monthly layout, the archive has lost its manifest: 
 
 from __future__ import annotations
 
-import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable, Iterator
@@ -17,10 +16,12 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from archive.core.calendar import Window
 from archive.core.tables import TABLES, TableSpec
 from archive.seed.errors import LoadError, RowError
 from archive.seed.verify import Expected, expected_of
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.objects import objects
 from archive.storage.streams import storage_chunks
 from meetassist.exceptions import DomainError
@@ -29,33 +30,6 @@ _MONTH_FILE = re.compile(r"(\d{4}-\d\d)\.csv")
 # The admin's export: ``appointment-2025-01-31.csv``, or a second download of it as a
 # browser names it (``… (1).csv``, kept on upload as ``…_1.csv``).
 _EXPORT_STEM = re.compile(r"([a-z]+)-\d{4}-\d\d-\d\d(?:[ _-]*\(?\d{1,3}\)?)?")
-
-
-@dataclass(frozen=True)
-class Window:
-    """The inclusive date window [start, end] of a windowed seed."""
-
-    start: dt.date
-    end: dt.date
-
-    @classmethod
-    def around(cls, day: dt.date, days: int) -> Window:
-        return cls(day - dt.timedelta(days=days), day + dt.timedelta(days=days))
-
-    def months(self) -> set[str]:
-        months, day = set(), self.start.replace(day=1)
-        while day <= self.end:
-            months.add(f"{day:%Y-%m}")
-            day = (day + dt.timedelta(days=32)).replace(day=1)
-        return months
-
-    def dates(self) -> frozenset[str]:
-        """The window's days as ISO text: a streamed date cell is kept by one set lookup."""
-        days = (self.end - self.start).days + 1
-        return frozenset((self.start + dt.timedelta(days=n)).isoformat() for n in range(days))
-
-    def __str__(self) -> str:
-        return f"{self.start.isoformat()} … {self.end.isoformat()}"
 
 
 @dataclass(frozen=True)

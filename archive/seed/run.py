@@ -4,7 +4,7 @@ Reference tables load in full, windowed tables only the rows whose date lies in
 [date − N, date + N] (feedback follows its appointment); ``full`` loads everything. Rows the
 database lacks are inserted; rows it holds are kept (a live database is newer than its
 archive) unless ``overwrite``. Nothing is ever deleted. The run records what it loaded and
-adopts the archive's ``database_id`` (DESIGN.md, "The archive never loses a row").
+adopts the archive's ``database_id`` (docs/architecture.md, "The archive never loses a row").
 
 Every file the manifest lists is checked against its MD5 and record count as it is read;
 one that changed since it was archived fails the run, unless ``accept_changed_files``
@@ -27,19 +27,16 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.core.calendar import Window
 from archive.core.tables import TableSpec
 from archive.core.tables import tables as registry_tables
 from archive.models import ArchiveIdentity, SeedLoad
 from archive.seed.load import LoadResult, ProgressCallback, run_load
 from archive.seed.loaders.base import TableCounts
-from archive.seed.plan import Window, archive_sources
-from archive.storage.backends import (
-    MANIFEST_KEY,
-    archive_place,
-    archive_reached,
-    archive_storage,
-)
+from archive.seed.plan import archive_sources
+from archive.storage.backends import archive_place, archive_reached, archive_storage
 from archive.storage.keys import sequences_past_archive
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import manifest_read
 from archive.storage.objects import objects
 from meetassist.exceptions import DomainError
@@ -99,7 +96,7 @@ def seed_run(
 
 
 def _require_archive() -> None:
-    """Without our manifest, the original system's files must be there (DESIGN.md), or this
+    """With no manifest, the original system's files must be there (docs/architecture.md), or this
     is not an archive: a folder or bucket named wrongly, or nothing archived there yet."""
     if objects(archive_storage()).listing("data/"):
         return

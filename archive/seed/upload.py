@@ -25,12 +25,12 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
+from archive.core.calendar import Window
 from archive.core.tables import tables as registry_tables
-from archive.labels import status_label
 from archive.seed.errors import LoadError, RowError
+from archive.seed.headers import delimiter_of
 from archive.seed.load import LoadResult, ProgressCallback, run_load
-from archive.seed.plan import Source, Window, table_for_file, unknown_table
-from archive.seed.reader import delimiter_of
+from archive.seed.plan import Source, table_for_file, unknown_table
 from archive.seed.upload_zip import (
     ExpansionBudget,
     ZipUnreadable,
@@ -232,29 +232,6 @@ class UploadResult(LoadResult):
         return [*super().lines(), self.archived]
 
 
-def upload_confirm(
-    *, upload_id: str, window: Window | None = None, progress: ProgressCallback | None = None
-) -> UploadResult:
-    """Load the upload, then archive its tables so the archive copy matches the database.
-
-    The load is committed before archiving starts: if archiving is refused or fails, the
-    rows stay loaded (the archive's change record still lists them for the next run) and
-    the result says so.
-    """
-    from archive.services import archive_run  # the archive issue's service
-
-    loaded = upload_load(upload_id=upload_id, window=window, progress=progress)
-    try:
-        archive = archive_run(tables=[counts.table for counts in loaded.tables if counts.files])
-    except DomainError as err:
-        archived = _("Loaded, but not archived: %(reason)s") % {"reason": err}
-    else:
-        archived = _("Archive: %(status)s.") % {"status": status_label(archive.status)}
-        if archive.message:
-            archived += " " + archive.message
-    return UploadResult(loaded.tables, loaded.window, loaded.dry_run, archived)
-
-
 def _load(upload_id: str, window: Window | None, **options) -> LoadResult:
     with _upload_plan(upload_id) as plan:
         specs = registry_tables(list(plan))
@@ -266,7 +243,7 @@ def _load(upload_id: str, window: Window | None, **options) -> LoadResult:
 
 
 def _keys_past_archive(_results: list) -> None:
-    """Rows created after an upload never take an archived key (DESIGN.md, "Keys")."""
+    """Rows created after an upload never take an archived key (docs/architecture.md, "Keys")."""
     try:
         manifest = manifest_read()
     except ManifestUnreadable:

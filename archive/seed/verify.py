@@ -1,6 +1,6 @@
 """Checking what the seeder reads against the manifest: each file's MD5 and record count.
 
-DESIGN.md, "Guarantees": what is read is checked. The MD5 is taken of the bytes as they
+docs/architecture.md, "Guarantees": what is read is checked. The MD5 is taken of the bytes as they
 stream to the parser (no second read); the records are the reader's count of every data
 record of the file (kept, outside the window, or already held). Both are compared only
 once the file was read to its end: every successful path reads each file whole (a window

@@ -1,4 +1,4 @@
-"""The keys the archive holds (DESIGN.md, "Keys"): the highest per table, and sequences past it.
+"""The archive's keys (docs/architecture.md, "Keys"): the highest per table, and sequences past it.
 
 A database seeded with a window holds a slice of the history; the keys of the rest are still
 taken. Its sequences must therefore start past the highest key the archive has ever held for
@@ -19,7 +19,8 @@ from django.db import connection, models
 from django.db.models import Max
 
 from archive.core.tables import TableSpec, tables
-from archive.storage.backends import archive_storage, reference_key
+from archive.storage.backends import archive_storage
+from archive.storage.layout import reference_key
 from archive.storage.objects import Listed, Objects, objects
 
 TAIL_BYTES = 64 << 10  # the last rows of a file: one ranged GET

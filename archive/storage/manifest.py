@@ -1,6 +1,6 @@
 """The manifest ``metadata/archive_info.json``: reading it, and building and writing it last.
 
-Shape: DESIGN.md, "Manifest". Tables a run did not touch keep their entries; the history
+Shape: docs/architecture.md, "Manifest". Tables a run did not touch keep their entries; the history
 keeps the last ``HISTORY_LIMIT`` runs, newest first.
 """
 
@@ -14,7 +14,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.core.status import TableStatus
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.objects import objects
 from archive.storage.streams import storage_chunks
 from meetassist.exceptions import DomainError
@@ -123,7 +125,7 @@ def table_entry(
 
     ``max_key`` only grows: a failed run keeps the one recorded before.
     """
-    last_updated = now if status == "uploaded" else (previous or {}).get("last_updated")
+    last_updated = now if status == TableStatus.UPLOADED else (previous or {}).get("last_updated")
     recorded = (previous or {}).get("max_key")
     highest = [k for k in (recorded, max_key) if k is not None]
     return {

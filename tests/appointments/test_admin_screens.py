@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.contrib.admin import helpers
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from appointments.models import ConsultantSchedule
 from tests import factories
@@ -87,11 +87,11 @@ def test_the_default_order_marks_no_column_as_sorted_and_a_click_does(
     assert clicked.get_ordering_field_columns() == {2: "desc"}
 
 
+@pytest.mark.language("en")
 def test_appointment_list_shows_date_and_time_in_one_column_and_the_status(
     superuser_client, around_today
 ):
-    with translation.override("en"):
-        response = superuser_client.get(APPOINTMENTS, {"status__exact": "pending"})
+    response = superuser_client.get(APPOINTMENTS, {"status__exact": "pending"})
     content = response.content.decode()
     assert "column-when" in content
     assert "column-status" in content
@@ -167,12 +167,12 @@ def test_generate_slots_proposes_the_consultants_own_pattern(superuser_client):
     assert (form["break_start"].value(), form["break_end"].value()) == (dt.time(15), dt.time(16))
 
 
+@pytest.mark.language("en")
 def test_generate_slots_proposes_the_settings_for_a_new_consultant(superuser_client, settings):
     settings.SLOT_WORKING_DAYS = [0, 1, 2, 3, 4, 5]
     settings.SLOT_START_HOUR, settings.SLOT_END_HOUR = 7, 16
     settings.SLOT_LUNCH_BREAK = "11:30-13:00"
-    with translation.override("en"):
-        response = ask_generate(superuser_client, [factories.ConsultantFactory()])
+    response = ask_generate(superuser_client, [factories.ConsultantFactory()])
     form = response.context["form"]
     assert form["weekdays"].value() == [0, 1, 2, 3, 4, 5]
     assert (form["start_hour"].value(), form["end_hour"].value()) == (7, 16)
@@ -203,9 +203,9 @@ def test_generated_slots_leave_the_break_free(superuser_client):
     assert starts == [dt.time(h) for h in (8, 9, 10)] + [dt.time(h) for h in (13, 14, 15, 16)]
 
 
+@pytest.mark.language("en")
 def test_a_break_without_its_end_is_refused_on_the_form(superuser_client):
     consultant = factories.ConsultantFactory()
-    with translation.override("en"):
-        response = generate(superuser_client, [consultant], break_start="12:00")
+    response = generate(superuser_client, [consultant], break_start="12:00")
     assert "Give the break a start and an end, or neither." in response.content.decode()
     assert not ConsultantSchedule.objects.exists()

@@ -10,17 +10,15 @@ import pytest
 from django.contrib.auth import authenticate, get_user_model
 from django.core.management import CommandError, call_command
 from django.http import HttpRequest
-from django.utils import translation
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 User = get_user_model()
 
 
 def run(*args: str) -> str:
     out = io.StringIO()
-    with translation.override("en"):
-        call_command("create_staff_login", *args, stdout=out)
+    call_command("create_staff_login", *args, stdout=out)
     return out.getvalue()
 
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Q
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from appointments.demo.vocabulary import FAMILY_NAMES
 from appointments.demo.writers import BulkCreateWriter, CopyWriter
@@ -27,13 +27,7 @@ from appointments.models import (
 from meetassist.phones import PhoneReading, phone_normalize
 from tests.factories import ConsultantFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 
 SMALL = ["--customers", "40", "--consultants", "4", "--appointments", "300", "--programs", "3"]

@@ -22,7 +22,8 @@ from django.utils import timezone
 from appointments import models as m
 from archive.core.codec import decode
 from archive.seed.errors import LoadError
-from archive.seed.upload import upload_confirm, upload_preview, upload_receive
+from archive.seed.upload import upload_preview, upload_receive
+from archive.uploads import upload_confirm
 from meetassist.exceptions import DomainError
 from tests.appointments.test_admin_export import export
 from tests.archive.archive_files import snapshot

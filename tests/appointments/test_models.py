@@ -1,4 +1,4 @@
-"""The database itself enforces DESIGN.md's rules: writes that bypass forms are refused."""
+"""The database enforces docs/architecture.md, "Domain": writes that bypass forms are refused."""
 
 from __future__ import annotations
 

@@ -9,7 +9,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import translation
 
-from appointments import services
+from appointments import selectors, services
 from appointments.models import (
     Appointment,
     AppointmentFeedback,
@@ -27,16 +27,10 @@ from tests.factories import (
     ScheduleFactory,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 DAY = dt.date(2030, 3, 4)  # a Monday
 NINE, TEN = dt.time(9), dt.time(10)
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    with translation.override("en"):
-        yield
 
 
 def booked(status: str = "pending", **kwargs) -> tuple[Appointment, ConsultantSchedule]:
@@ -137,7 +131,7 @@ def test_cancelling_frees_the_slot(start):
 
     slot.refresh_from_db()
     assert slot.is_available
-    assert services.slot_for_appointment(appointment=appointment) == slot
+    assert selectors.slot_for_appointment(appointment=appointment) == slot
 
 
 def test_cancelling_an_unassigned_appointment_touches_no_slot():
@@ -148,7 +142,7 @@ def test_cancelling_an_unassigned_appointment_touches_no_slot():
 
     other.refresh_from_db()
     assert not other.is_available
-    assert services.slot_for_appointment(appointment=appointment) is None
+    assert selectors.slot_for_appointment(appointment=appointment) is None
 
 
 # --- slot assignment ------------------------------------------------------------------------

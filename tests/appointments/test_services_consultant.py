@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from django.utils import translation
 
 from appointments import services
 from appointments.models import Consultant, ConsultantSchedule
 from meetassist.exceptions import DomainError
 from tests import factories
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english():
-    """The messages are asserted in English (Vietnamese is the default language)."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 
 def test_a_consultant_with_an_appointment_is_kept_and_the_reason_given():

@@ -1,8 +1,7 @@
-"""Test helpers: write archive files as DESIGN.md lays them out, and snapshot the database.
+"""Test helpers: archives written by the real exporter, files put by hand, database snapshots.
 
-The exporter belongs to the archive issue; these helpers write the same layout (our column
-names, the codec's canonical cells, UTF-8 with BOM, CRLF, monthly files for windowed tables
-and a version-1 manifest) so the seeder can be tested on its own.
+Seeder tests load what ``export_archive`` (the real archive run) wrote; ``put`` and
+``csv_text`` stand for a file someone else wrote (a spreadsheet, the original system).
 """
 
 from __future__ import annotations
@@ -12,18 +11,20 @@ import hashlib
 import io
 import json
 import uuid
-from collections import defaultdict
 
 from django.core.files.base import ContentFile
 from django.db import connection
 
-from archive.core.codec import encode
+from archive.core.status import RunStatus
 from archive.core.tables import tables
-from archive.storage.backends import MANIFEST_KEY, archive_storage, month_key, reference_key
-from archive.storage.keys import integer_key
+from archive.models import ArchiveIdentity, ArchiveOrigin
+from archive.services import archive_run
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
+from archive.storage.manifest import manifest_read
+from archive.storage.objects import objects
 
 DATABASE_ID = "6f1c2a4e-2b7d-4c1e-9a51-3d2f7e8b9c10"
-FINISHED_AT = "2026-01-01T00:01:00+00:00"
 
 
 def put(key: str, text: str, *, encoding: str = "utf-8-sig") -> None:
@@ -58,56 +59,32 @@ def csv_text(header: list[str], rows: list[list[str]], eol: str = "\r\n") -> str
 
 
 def export_archive(names: list[str] | None = None, database_id: str = DATABASE_ID) -> dict:
-    """Write the database's tables to the archive storage as files plus a manifest."""
-    manifest_tables = {}
-    for spec in tables(names):
-        by_key: dict[str, list[list[str]]] = defaultdict(list)
-        order = list(spec.key_columns)
-        paths = [*spec.columns, spec.date_field] if spec.windowed else spec.columns
-        for values in spec.model.objects.order_by(*order).values_list(*paths):
-            cells = [encode(f, v) for f, v in zip(spec.fields, values, strict=False)]
-            key = month_key(spec.name, f"{values[-1]:%Y-%m}") if spec.windowed else None
-            by_key[key or reference_key(spec.name)].append(cells)
-        if not spec.windowed and not by_key:
-            by_key[reference_key(spec.name)] = []
-        files = {}
-        for key, rows in sorted(by_key.items()):
-            data = csv_text(spec.columns, rows).encode("utf-8-sig")
-            put(key, data.decode("utf-8-sig"))
-            files[key] = {
-                "checksum": hashlib.md5(data).hexdigest(),  # noqa: S324 — a checksum
-                "records": len(rows),
-                "bytes": len(data),
-                "last_updated": "2026-01-01T00:00:00+00:00",
-            }
-        manifest_tables[spec.name] = {
-            "records": sum(f["records"] for f in files.values()),
-            "bytes": sum(f["bytes"] for f in files.values()),
-            "max_key": _max_key(spec),
-            "status": "uploaded",
-            "files": files,
-        }
-    manifest = {
-        "version": 1,
-        "database_id": database_id,
-        "last_run": {
-            "started_at": "2026-01-01T00:00:00+00:00",
-            "finished_at": FINISHED_AT,
-            "status": "success",
-        },
-        "tables": manifest_tables,
-        "history": [],
-    }
-    put(MANIFEST_KEY, json.dumps(manifest), encoding="utf-8")
-    return manifest
+    """Archive the database's tables with the real exporter as the database ``database_id``;
+    returns the manifest it wrote.
 
+    All tables (``names`` None) start a new archive: what an earlier export stored is
+    removed first. The run is forced (every file written) and takes the archive over;
+    afterwards this database's archive identity and first-copy records are put back as
+    they were, so a seed that follows sees an archive written by ``database_id``, as a
+    database seeding another's archive does.
+    """
+    store = objects(archive_storage())
+    if names is None:
+        for key in store.listing(""):
+            store.delete(key)
+    identity = ArchiveIdentity.current()
+    kept = ArchiveIdentity.objects.filter(pk=identity.pk).values().get()
+    origins = list(ArchiveOrigin.objects.values())
+    identity.database_id = uuid.UUID(database_id)
+    identity.save(update_fields=["database_id"])
 
-def _max_key(spec) -> int | None:
-    """What the exporter records: the table's highest integer key (None for other keys)."""
-    field = integer_key(spec)
-    if field is None:
-        return None
-    return max(spec.model.objects.values_list(field.attname, flat=True), default=None)
+    result = archive_run(tables=names, force=True, take_over=True)
+
+    assert result.status == RunStatus.SUCCESS, (result.message, result.tables)
+    ArchiveIdentity.objects.filter(pk=identity.pk).update(**kept)
+    ArchiveOrigin.objects.all().delete()
+    ArchiveOrigin.objects.bulk_create(ArchiveOrigin(**row) for row in origins)
+    return manifest_read()
 
 
 def snapshot() -> dict[str, list[tuple]]:

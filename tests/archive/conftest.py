@@ -54,7 +54,7 @@ def rows_of(key: str) -> list[list[str]]:
 
 
 def assert_manifest_truthful() -> dict:
-    """DESIGN.md's invariant: for every table not failed, files match the objects exactly."""
+    """docs/architecture.md, "Manifest": files of every table not failed match the objects."""
     manifest = manifest_read()
     assert manifest is not None
     stored = objects(archive_storage()).sizes("data/")

@@ -21,7 +21,8 @@ from storages.backends.s3 import S3Storage
 
 from archive.core.codec import encode
 from archive.core.tables import table, tables
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.objects import FolderObjects, objects
 
 from .conftest import read_object, s3_errors

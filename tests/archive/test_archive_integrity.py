@@ -11,27 +11,20 @@ import boto3
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from appointments.models import Appointment
 from archive.core.tables import tables
 from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
 from archive.services import archive_run
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import ManifestUnreadable, manifest_read, manifest_write
 from meetassist.exceptions import DomainError
 from tests.factories import AppointmentFactory, FeedbackFactory
 
 from .conftest import assert_manifest_truthful, failing, read_object, rows_of, writes
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of refusals and manifest problems."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.language("en")]
 
 
 JAN, FEB, MAR = dt.date(2025, 1, 10), dt.date(2025, 2, 10), dt.date(2025, 3, 10)
@@ -82,7 +75,7 @@ def test_an_unreadable_manifest_keeps_another_database_out(history, damage):
     raw = read_object(MANIFEST_KEY)
     _replace(MANIFEST_KEY, BROKEN[damage](raw))
     _another_database()
-    with translation.override("en"), pytest.raises(CommandError, match="cannot be read") as refused:
+    with pytest.raises(CommandError, match="cannot be read") as refused:
         call_command("archive_now")
     assert "--rebuild-manifest" in str(refused.value) and "--take-over" in str(refused.value)
     assert {k: read_object(k) for k in before} == before  # not one archived byte changed

@@ -1,6 +1,6 @@
 """The archive keeps its promise whatever staff, seeds, crashes and other databases do.
 
-A Hypothesis state machine (issue 11, DESIGN.md "The archive never loses a row", "Keys",
+A Hypothesis state machine (issue 11, docs/architecture.md, "The archive never loses a row", "Keys",
 "Guarantees") drives random sequences of staff writes through appointments/services.py and
 the ORM, windowed, full and ``--table`` seeds, archive runs, runs whose storage dies after
 N requests, a second database replacing this one (seeding, or creating its own rows and
@@ -31,7 +31,7 @@ import pytest
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, connection, transaction
 from django.db.models import AutoField
-from django.utils import timezone, translation
+from django.utils import timezone
 from hypothesis import HealthCheck, Phase, Verbosity, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -45,13 +45,14 @@ from hypothesis.stateful import (
 from appointments import models as m
 from appointments import services
 from archive.core.collision import identity_field
+from archive.core.sql import quote
 from archive.core.tables import table, tables
 from archive.export.ownership import Ownership, ownership
-from archive.export.pg_source import quote
 from archive.models import ArchiveChange, ArchiveIdentity, ArchiveOrigin, SeedLoad
 from archive.seed.run import seed_run
 from archive.services import archive_run
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import manifest_read
 from meetassist.exceptions import DomainError
 from tests.conftest import use_bucket, use_folder
@@ -74,7 +75,10 @@ from .promise_model import (
     storage_dying_after,
 )
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.language("en"),  # messages are matched in English
+]
 
 EXAMPLES = int(os.environ.get("ARCHIVE_PROMISE_EXAMPLES", "15"))
 STEPS = int(os.environ.get("ARCHIVE_PROMISE_STEPS", "25"))
@@ -215,7 +219,7 @@ class ArchivePromise(RuleBasedStateMachine):
                     self.violated(
                         "keys",
                         f"a {name} created here took key {key}, which the archive holds "
-                        f"for another row ({archived[0].cells}); DESIGN.md 'Keys'",
+                        f"for another row ({archived[0].cells}); docs/architecture.md 'Keys'",
                     )
                 ident = next(self.idents)
                 self.held[name][key] = ident
@@ -763,8 +767,7 @@ def run_promise(env: Env) -> None:
     ArchivePromise.env = env
     STATS.clear()
     try:
-        with translation.override("en"):  # messages are matched in English
-            run_state_machine_as_test(ArchivePromise, settings=PROFILE)
+        run_state_machine_as_test(ArchivePromise, settings=PROFILE)
     finally:
         print("archive promise:", dict(sorted(STATS.items())))  # shown with -s or on failure
 
@@ -988,30 +991,28 @@ def test_feedback_seeded_alone_in_a_window_stays_archived(settings, tmp_path):
     dates of feedback it could not load (its appointments not held), so the next run
     dropped them (ownership: a follower's window counts where its parent's does)."""
     ArchivePromise.env = Env(settings, tmp_path)
-    with translation.override("en"):
-        state = ArchivePromise()
-        state.first_database(days=[])
-        state.replace_database(
-            day=dt.date(2025, 1, 1), days=0, own=[dt.date(2025, 1, 1)], then="seeds a window"
-        )
-        state.archive(take_over=False)
-        state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointmentfeedback"])
-        state.archive(take_over=False)
-        state.teardown()
+    state = ArchivePromise()
+    state.first_database(days=[])
+    state.replace_database(
+        day=dt.date(2025, 1, 1), days=0, own=[dt.date(2025, 1, 1)], then="seeds a window"
+    )
+    state.archive(take_over=False)
+    state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointmentfeedback"])
+    state.archive(take_over=False)
+    state.teardown()
 
 
 def test_feedback_seeded_before_its_appointments_stays_archived(settings, tmp_path):
     """The appointments' window loaded after the feedback's does not make the feedback
     load claim what it could not load then (ownership: its parent's claims by then)."""
     ArchivePromise.env = Env(settings, tmp_path)
-    with translation.override("en"):
-        state = ArchivePromise()
-        state.first_database(days=[])
-        state.replace_database(day=dt.date(2025, 1, 1), days=0, own=[], then="seeds a window")
-        state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointmentfeedback"])
-        state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointment"])
-        state.archive(take_over=False)
-        state.teardown()
+    state = ArchivePromise()
+    state.first_database(days=[])
+    state.replace_database(day=dt.date(2025, 1, 1), days=0, own=[], then="seeds a window")
+    state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointmentfeedback"])
+    state.seed(day=dt.date(2025, 1, 1), days=20, how="tables", names=["appointment"])
+    state.archive(take_over=False)
+    state.teardown()
 
 
 @pytest.mark.postgres
@@ -1019,44 +1020,43 @@ def test_a_take_over_dying_keeps_the_first_databases_appointment(s3_endpoint, se
     """Found by the derandomized PostgreSQL profile: the replacing database deleted its own
     appointment 1, and the change record (then the key alone) dropped the archived one."""
     ArchivePromise.env = Env(settings, tmp_path)
-    with translation.override("en"):
-        state = ArchivePromise()
-        state.first_database(
-            days=[
-                dt.date(2025, 3, 4),
-                dt.date(2025, 1, 7),
-                dt.date(2025, 3, 31),
-                dt.date(2025, 1, 28),
-            ]
-        )
-        state.archive_dying(calls=16, take_over=True)
-        state.change_slot(choice=12, day=dt.date(2025, 2, 10), hour=10, how="delete")
-        state.seed(day=dt.date(2025, 2, 16), days=3, how="window", names=["programparticipant"])
-        state.change_feedback(choice=4993, how="edit", rating=5)
-        state.archive(take_over=True)
-        state.replace_database(
-            day=dt.date(2025, 2, 18), days=3, own=[dt.date(2025, 1, 30)], then="waits"
-        )
-        state.change_slot(choice=1423, day=dt.date(2025, 1, 26), hour=9, how="delete")
-        state.create_appointment(day=dt.date(2025, 3, 5), hour=11)
-        state.change_feedback(choice=970, how="edit", rating=0)
-        state.seed(
-            day=dt.date(2025, 3, 11),
-            days=1,
-            how="window",
-            names=["appointment", "consultantschedule", "customer"],
-        )
-        state.change_feedback(choice=9, how="delete", rating=0)
-        state.archive_dying(calls=8, take_over=True)
-        state.replace_database(
-            day=dt.date(2025, 2, 24),
-            days=18,
-            own=[dt.date(2025, 1, 20)],
-            then="takes over",
-        )
-        state.corrupt_manifest(day=dt.date(2025, 1, 15), kind="unknown shape", restore=True)
-        state.delete_appointment(choice=767)
-        state.change_feedback(choice=4903, how="give", rating=4)
-        state.create_appointment(day=dt.date(2025, 1, 31), hour=10)
-        state.archive_dying(calls=31, take_over=True)
-        state.teardown()
+    state = ArchivePromise()
+    state.first_database(
+        days=[
+            dt.date(2025, 3, 4),
+            dt.date(2025, 1, 7),
+            dt.date(2025, 3, 31),
+            dt.date(2025, 1, 28),
+        ]
+    )
+    state.archive_dying(calls=16, take_over=True)
+    state.change_slot(choice=12, day=dt.date(2025, 2, 10), hour=10, how="delete")
+    state.seed(day=dt.date(2025, 2, 16), days=3, how="window", names=["programparticipant"])
+    state.change_feedback(choice=4993, how="edit", rating=5)
+    state.archive(take_over=True)
+    state.replace_database(
+        day=dt.date(2025, 2, 18), days=3, own=[dt.date(2025, 1, 30)], then="waits"
+    )
+    state.change_slot(choice=1423, day=dt.date(2025, 1, 26), hour=9, how="delete")
+    state.create_appointment(day=dt.date(2025, 3, 5), hour=11)
+    state.change_feedback(choice=970, how="edit", rating=0)
+    state.seed(
+        day=dt.date(2025, 3, 11),
+        days=1,
+        how="window",
+        names=["appointment", "consultantschedule", "customer"],
+    )
+    state.change_feedback(choice=9, how="delete", rating=0)
+    state.archive_dying(calls=8, take_over=True)
+    state.replace_database(
+        day=dt.date(2025, 2, 24),
+        days=18,
+        own=[dt.date(2025, 1, 20)],
+        then="takes over",
+    )
+    state.corrupt_manifest(day=dt.date(2025, 1, 15), kind="unknown shape", restore=True)
+    state.delete_appointment(choice=767)
+    state.change_feedback(choice=4903, how="give", rating=4)
+    state.create_appointment(day=dt.date(2025, 1, 31), hour=10)
+    state.archive_dying(calls=31, take_over=True)
+    state.teardown()

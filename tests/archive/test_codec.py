@@ -7,12 +7,11 @@ import re
 import zoneinfo
 
 import pytest
-from django.utils import translation
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from appointments.models import Appointment, AppointmentFeedback, Consultant, Customer
-from archive.core import codec
+from archive.core import codec, escape
 from archive.core.tables import table, tables
 
 field = {
@@ -37,19 +36,19 @@ def _old_excel_escape(text: str) -> str:
 
 # Text shaped like what people type: formula starts, apostrophes, signs, digits, anything.
 TYPED = st.text(st.sampled_from("'=+-@\t\r\n .eE0123456789xA(:)|,\"")) | st.text()
-NUMBERS = st.from_regex(codec.PLAIN_NUMBER, fullmatch=True)
+NUMBERS = st.from_regex(escape.PLAIN_NUMBER, fullmatch=True)
 
 
 @given(TYPED | NUMBERS)
 def test_excel_escape_round_trips_any_text(text):
-    escaped = codec.excel_escape(text)
-    assert codec.excel_unescape(escaped) == text
-    assert not escaped or escaped[0] not in "=+-@\t\r" or codec.PLAIN_NUMBER.fullmatch(escaped)
+    escaped = escape.excel_escape(text)
+    assert escape.excel_unescape(escaped) == text
+    assert not escaped or escaped[0] not in "=+-@\t\r" or escape.PLAIN_NUMBER.fullmatch(escaped)
 
 
 @given(TYPED | NUMBERS)
 def test_files_written_with_the_old_escape_read_back_the_same(text):
-    assert codec.excel_unescape(_old_excel_escape(text)) == text
+    assert escape.excel_unescape(_old_excel_escape(text)) == text
     notes = field["notes"]
     assert codec.decode(notes, _old_excel_escape(text)).value == text
 
@@ -58,26 +57,28 @@ ID_LIKE = TYPED | NUMBERS | st.from_regex(r"'*[0-9]{15}0{3,}|'*1[eE][+-]?5", ful
 
 
 @given(ID_LIKE.filter(lambda text: 0 < len(text) <= 50))  # customer_id: 50 characters
+@example("0E0 ")  # found by Hypothesis: refused once the reader stripped the space
 def test_ids_round_trip_and_never_read_as_made_by_a_spreadsheet(text):
     """A real ID that looks like a number a spreadsheet made (1E5, 19 digits ending in 000)
     is written so that reading keeps it, as a key and as a reference to one."""
     key, reference = Customer._meta.get_field("customer_id"), field["customer"]
     assert codec.decode(key, codec.encode(key, text)).value == text
     assert codec.decode(reference, codec.encode(reference, text)).value == text
-    assert codec.text_key_reader(key)(codec.encode(key, text)) == text
-    assert codec.text_key_reader(reference)(codec.encode(reference, text)) == text
+    assert escape.text_key_reader(key)(codec.encode(key, text)) == text
+    assert escape.text_key_reader(reference)(codec.encode(reference, text)) == text
 
 
 @pytest.mark.parametrize("cell", ["1.00700411485697E+18", "1007004114856970000", "1E5"])
+@pytest.mark.language("en")
 def test_an_id_a_spreadsheet_made_a_number_is_still_refused(cell):
     for column in (Customer._meta.get_field("customer_id"), field["customer"]):
-        with translation.override("en"), pytest.raises(codec.CellError, match="spreadsheet"):
+        with pytest.raises(codec.CellError, match="spreadsheet"):
             codec.decode(column, cell)
 
 
 @given(NUMBERS)
 def test_a_plain_signed_number_is_written_as_it_is(text):
-    assert codec.excel_escape(text) == text
+    assert escape.excel_escape(text) == text
     assert codec.encode(field["notes"], text) == text
 
 
@@ -88,14 +89,14 @@ def test_a_plain_signed_number_is_written_as_it_is(text):
      "+1e", "-0x10", "\t=1", "\r=1", "+٣"],
 )  # fmt: skip
 def test_formula_starts_are_escaped_with_an_apostrophe(text):
-    assert codec.excel_escape(text) == "'" + text
+    assert escape.excel_escape(text) == "'" + text
 
 
 @pytest.mark.parametrize(
     "text", ["+84912345678", "-5", "+1.5", "-0.25e3", "+1E+05", "-.5", "+5.", "0912345678"]
 )
 def test_numbers_are_not_escaped(text):
-    assert codec.excel_escape(text) == text
+    assert escape.excel_escape(text) == text
 
 
 @given(st.text(max_size=40))
@@ -139,12 +140,13 @@ def test_timestamp_without_offset_is_local_time(settings):
     assert value == dt.datetime(2025, 1, 2, 8, tzinfo=zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh"))
 
 
+@pytest.mark.language("en")
 def test_empty_cell_is_empty_text_or_null():
     assert codec.decode(field["notes"], "").value == ""
     assert codec.decode(field["birth"], "").value is None
-    with translation.override("en"), pytest.raises(codec.CellError, match="required"):
+    with pytest.raises(codec.CellError, match="required"):
         codec.decode(field["join"], "")
-    with translation.override("en"), pytest.raises(codec.CellError, match="required"):
+    with pytest.raises(codec.CellError, match="required"):
         codec.decode(field["name"], "")
 
 
@@ -181,15 +183,17 @@ def test_phone_cells_are_repaired_or_kept_with_a_warning(cell, expected, fixed, 
         ("consultant", "x1", "not a whole number"),
     ],
 )
+@pytest.mark.language("en")
 def test_bad_cells_say_why(fld, cell, reason):
-    with translation.override("en"), pytest.raises(codec.CellError, match=reason):
+    with pytest.raises(codec.CellError, match=reason):
         codec.decode(field[fld], cell)
 
 
+@pytest.mark.language("vi")
 def test_bad_cells_say_why_in_vietnamese():
-    with translation.override("vi"), pytest.raises(codec.CellError, match="không phải ngày"):
+    with pytest.raises(codec.CellError, match="không phải ngày"):
         codec.decode(field["birth"], "2025-13-01")
-    with translation.override("vi"), pytest.raises(codec.CellError, match="cột này bắt buộc"):
+    with pytest.raises(codec.CellError, match="cột này bắt buộc"):
         codec.decode(field["name"], "")
 
 

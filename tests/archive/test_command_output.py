@@ -11,8 +11,8 @@ from django.core.management import call_command
 from django.utils import timezone, translation
 from django_celery_beat.models import PeriodicTask
 
+from archive.core.progress import FILES, ProgressLog
 from archive.models import ArchiveVerification
-from archive.progress import FILES, ProgressLog
 from archive.schedule import SCHEDULE_NAME, schedule_status
 from tests.factories import AppointmentFactory
 
@@ -74,17 +74,17 @@ def test_archive_schedule_status_shows_local_time_not_utc(archived, settings):
     assert "Last verification: " in verify and "2 Dec 2026 03:30 +07" in verify
 
 
+@pytest.mark.language("en")
 def test_a_progress_log_adds_the_runs_rows_and_their_rate_when_the_caller_counts_them():
     now = [0.0]
     lines: list[str] = []
     log = ProgressLog(lines.append, unit=FILES, every=5, clock=lambda: now[0])
-    with translation.override("en"):
-        log("customer", 1, 2, rows=20_000)
-        now[0] = 5.0
-        log("customer", 2, 2, rows=40_000)  # 40,000 rows in 5 s
-        log("appointment", 1, 3, rows=10_000)
-        now[0] = 10.0
-        log("appointment", 3, 3, rows=35_000)  # the run: 40,000 + 35,000 rows in 10 s
+    log("customer", 1, 2, rows=20_000)
+    now[0] = 5.0
+    log("customer", 2, 2, rows=40_000)  # 40,000 rows in 5 s
+    log("appointment", 1, 3, rows=10_000)
+    now[0] = 10.0
+    log("appointment", 3, 3, rows=35_000)  # the run: 40,000 + 35,000 rows in 10 s
     assert [line[9:] for line in lines] == [
         "customer: 2 of 2 files (100%), 0.4 files/s; 40,000 rows, 8,000 rows/s",
         "appointment: 3 of 3 files (100%), 0.5 files/s; 75,000 rows, 7,500 rows/s",
@@ -98,21 +98,21 @@ def test_archive_now_logs_files_and_rows_off_a_terminal(archived, settings):
     assert progress and all(re.search(r"; [\d,]+ rows, [\d,.]+ rows/s$", p) for p in progress)
 
 
+@pytest.mark.language("en")
 def test_a_progress_log_writes_nothing_before_its_interval_then_the_run_rate():
     now = [0.0]
     lines: list[str] = []
     log = ProgressLog(lines.append, unit=FILES, every=5, clock=lambda: now[0])
-    with translation.override("en"):
-        log("customer", 1, 4)
-        now[0] = 4.9
-        log("customer", 2, 4)
-        assert lines == []
-        now[0] = 5.0
-        log("customer", 4, 4)  # 4 files in 5 s
-        now[0] = 7.0
-        log("appointment", 1, 2)  # too soon
-        now[0] = 10.0
-        log("appointment", 6, 6)  # the run: 4 + 6 files in 10 s
+    log("customer", 1, 4)
+    now[0] = 4.9
+    log("customer", 2, 4)
+    assert lines == []
+    now[0] = 5.0
+    log("customer", 4, 4)  # 4 files in 5 s
+    now[0] = 7.0
+    log("appointment", 1, 2)  # too soon
+    now[0] = 10.0
+    log("appointment", 6, 6)  # the run: 4 + 6 files in 10 s
     assert [line[9:] for line in lines] == [
         "customer: 4 of 4 files (100%), 0.8 files/s",
         "appointment: 6 of 6 files (100%), 1 files/s",

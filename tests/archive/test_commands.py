@@ -9,14 +9,13 @@ import uuid
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from archive.models import ArchiveIdentity
 from tests.factories import AppointmentFactory
 
 from .conftest import failing, lock_held_elsewhere
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.language("en")]
 
 
 class Terminal(io.StringIO):
@@ -26,8 +25,7 @@ class Terminal(io.StringIO):
 
 def _archive_now(*args, stdout=None) -> str:
     out = stdout or io.StringIO()
-    with translation.override("en"):
-        call_command("archive_now", *args, stdout=out, stderr=io.StringIO())
+    call_command("archive_now", *args, stdout=out, stderr=io.StringIO())
     return out.getvalue()
 
 

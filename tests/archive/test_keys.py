@@ -1,4 +1,4 @@
-"""DESIGN.md "Keys": a row created after a seed never takes, nor replaces, an archived row's key."""
+"""docs/architecture.md, "Keys": a row made after a seed never takes nor replaces archived keys."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
-from django.utils import translation
 
 from appointments.models import Appointment, ConsultantSchedule
 from archive.core.tables import table, tables
@@ -24,14 +23,7 @@ from tests.factories import AppointmentFactory, FeedbackFactory, ScheduleFactory
 
 from .conftest import assert_manifest_truthful, rows_of
 
-pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of refusals and manifest problems."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.language("en")]
 
 
 DAYS = [dt.date(2025, 1, 10), dt.date(2025, 2, 10), dt.date(2025, 2, 20), dt.date(2025, 3, 10)]

@@ -6,17 +6,12 @@ import json
 
 import pytest
 from django.core.files.base import ContentFile
-from django.utils import translation
 
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import ManifestUnreadable, manifest_read
 
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of refusals and manifest problems."""
-    with translation.override("en"):
-        yield
+pytestmark = pytest.mark.language("en")
 
 
 @pytest.fixture(params=["archive_dir", "s3_bucket"])

@@ -10,8 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from appointments.models import Customer
-from archive.core import codec
+from archive.core import codec, escape
 from archive.core.csvfile import CsvOut, read_csv
+from archive.core.sql import sql_cell
 from archive.core.tables import table
 from archive.export.pg_source import snapshot
 from archive.export.sources import OrmSource
@@ -158,7 +159,7 @@ def _sql_cells(texts: list[str]) -> list[str | None]:
 
     notes = Customer._meta.get_field("notes")
     rows = ", ".join(["(%s, %s::text)"] * len(texts))
-    sql = f"SELECT {codec.sql_cell(notes, 't.c')} FROM (VALUES {rows}) t(n, c) ORDER BY t.n"
+    sql = f"SELECT {sql_cell(notes, 't.c')} FROM (VALUES {rows}) t(n, c) ORDER BY t.n"
     params = [value for n, text in enumerate(texts) for value in (n, text)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -167,7 +168,7 @@ def _sql_cells(texts: list[str]) -> list[str | None]:
 
 SPREADSHEET_TEXT = st.text(
     st.sampled_from("'=+-@\t\r\n .eE0123456789xA(:)|,\"٣"), max_size=12
-) | st.from_regex(codec.PLAIN_NUMBER, fullmatch=True)
+) | st.from_regex(escape.PLAIN_NUMBER, fullmatch=True)
 
 
 @settings(max_examples=60, deadline=None)

@@ -7,21 +7,14 @@ import datetime as dt
 import io
 
 import pytest
-from django.utils import translation
 
 from archive.core.tables import table
 from archive.seed import load
 from archive.seed.errors import ErrorLog, TooManyErrors
-from archive.seed.reader import CsvFile, RowFilter
+from archive.seed.reader import CsvFile
+from archive.seed.window import RowFilter
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of messages."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 
 ORIGINAL = "CustomerID,FullName,PhoneNumber,IsDisabled,Notes"
@@ -285,8 +278,8 @@ def _spy(method, calls: list):
 def test_blocks_outside_the_window_are_counted_as_line_by_line(monkeypatch, block_chars):
     """A block without a window date is counted whole; rows kept, counts, errors and line
     numbers are what the line-by-line check gives, wherever the block boundaries fall."""
+    from archive.core.calendar import Window
     from archive.seed import reader
-    from archive.seed.plan import Window
 
     header = "AppointmentID,ConsultantID,CustomerID,Date,Time,Status,Description"
     body = [

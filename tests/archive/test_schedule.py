@@ -4,20 +4,12 @@ from __future__ import annotations
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from django_celery_beat.models import PeriodicTask, PeriodicTasks
 
 from archive.schedule import SCHEDULE_NAME, schedule_enable, schedule_status
 from archive.services import archive_run
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of messages."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 
 def _run(*args) -> str:

@@ -7,24 +7,16 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from appointments import models as m
 from archive.models import SeedLoad
-from archive.progress import SeedProgress
 from archive.seed.load import Progress
-from archive.seed.tasks import seed_from_s3
+from archive.seed.progress import SeedProgress
+from archive.tasks import seed_from_s3
 from meetassist.exceptions import DomainError
 from tests.archive.archive_files import csv_text, put
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of messages."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 
 CONSULTANTS = ["ConsultantID", "FullName", "JoinDate"]
@@ -74,7 +66,7 @@ def test_command_fails_naming_file_line_and_column(archive):
 
 
 def test_command_refuses_an_unknown_table_and_a_bad_date(archive):
-    with translation.override("en"), pytest.raises(CommandError, match="Unknown table “clients”"):
+    with pytest.raises(CommandError, match="Unknown table “clients”"):
         call_command("seed_from_s3", "--table", "clients")
     with pytest.raises(CommandError, match="YYYY-MM-DD"):
         call_command("seed_from_s3", "--date", "15/03/2025")
@@ -198,6 +190,6 @@ def test_off_a_terminal_no_line_comes_before_the_interval(archive, settings):
 
 def test_the_celery_task_logs_its_progress_for_the_workers_log(archive, settings, caplog):
     settings.PROGRESS_LOG_SECONDS = 0
-    with caplog.at_level("INFO", logger="archive.seed.tasks"):
+    with caplog.at_level("INFO", logger="archive.tasks"):
         seed_from_s3(full=True)
     assert any("appointment: data/Appointment.csv: " in r.getMessage() for r in caplog.records)

@@ -7,7 +7,6 @@ import threading
 import time
 
 import pytest
-from django.utils import translation
 
 from appointments import models as m
 from archive.models import SeedLoad
@@ -16,14 +15,7 @@ from archive.seed.loaders import pg
 from archive.seed.run import seed_run
 from tests.archive.archive_files import csv_text, put, snapshot, wipe
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of messages."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 
 CUSTOMER = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]

@@ -1,7 +1,7 @@
 """A seed keeps the rows the database holds, but never one it created under an archived key.
 
 Kept and recorded as loaded, such a row would replace the archived row at the next archive
-run (DESIGN.md, "The archive never loses a row"). Each way a held row is kept is covered:
+run (docs/architecture.md, "The archive never loses a row"). Each way a held row is kept is covered:
 PostgreSQL's staged rows (a window), the reader's skip of held keys (a whole file, one
 line per record and a record over several lines), and SQLite's batches.
 """
@@ -12,22 +12,16 @@ import datetime as dt
 import signal
 
 import pytest
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from appointments import models as m
 from archive.seed.errors import LoadError
 from archive.seed.run import seed_run
 from tests.archive.archive_files import export_archive, put_as_archived, snapshot, wipe
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 ARCHIVED = dt.datetime(2025, 1, 2, 3, 4, 5, 678901, tzinfo=dt.UTC)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 HANG_SECONDS = 120  # far longer than any of these seeds takes

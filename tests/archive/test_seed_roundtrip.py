@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 
 import pytest
 from hypothesis import HealthCheck, example, given, settings
@@ -12,6 +11,8 @@ from hypothesis import strategies as st
 from appointments import models as m
 from archive.core.tables import tables
 from archive.seed.run import seed_run
+from archive.services import archive_run
+from archive.storage.manifest import manifest_read
 from tests.archive.archive_files import export_archive, snapshot, wipe
 
 pytestmark = pytest.mark.django_db
@@ -116,21 +117,11 @@ def test_archive_files_survive_seed_full_into_an_empty_database(archive_dir, row
     assert _checksums(export_archive()) == _checksums(first)
 
 
-needs_exporter = pytest.mark.skipif(
-    importlib.util.find_spec("archive.services") is None,
-    reason="needs archive.services.archive_run (the archive issue's exporter), not merged yet",
-)
-
-
-@needs_exporter
 @CHECKS
 @given(st.lists(ROW, min_size=1, max_size=4, unique_by=lambda r: r["customer_id"]))
 def test_archive_then_seed_full_into_an_empty_database_then_archive_gives_identical_checksums(
     s3_bucket, rows
 ):
-    from archive.services import archive_run
-    from archive.storage.manifest import manifest_read
-
     names = [spec.name for spec in tables()]
     _store(rows)
     archive_run(tables=names)

@@ -11,35 +11,28 @@ import json
 import pytest
 from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
-from django.utils import translation
 
 from appointments import models as m
 from archive.models import SeedLoad
 from archive.seed import reader, run
 from archive.seed.errors import LoadError
 from archive.seed.run import seed_run
-from archive.seed.tasks import seed_from_s3
 from archive.services import archive_run
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import ManifestUnreadable, manifest_read
+from archive.tasks import seed_from_s3
 from meetassist.exceptions import DomainError
 from tests.archive.archive_files import csv_text, put, snapshot, wipe
 from tests.archive.conftest import read_object
 from tests.factories import AppointmentFactory, ConsultantFactory, CustomerFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 DAY = dt.date(2025, 3, 15)
 MARCH = "data/appointment/2025-03.csv"
 APRIL = "data/appointment/2025-04.csv"
 CUSTOMERS = "data/customer.csv"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of messages."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(params=["s3_bucket", "archive_dir"])

@@ -10,7 +10,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
-from django.utils import translation
 
 from appointments import models as m
 from archive import checks
@@ -20,18 +19,12 @@ from archive.seed.run import seed_run
 from archive.storage.backends import archive_storage
 from tests.archive.archive_files import csv_text, put, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.language("en")]
 
 HCM = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 CUSTOMER = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
 APPOINTMENT = ["AppointmentID", "ConsultantID", "CustomerID", "Date", "Time", "Status"]
 ORIGINAL = [*APPOINTMENT, "CreatedAt", "UpdatedAt"]
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _field(name: str, model=m.Appointment):

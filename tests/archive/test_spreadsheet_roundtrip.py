@@ -13,7 +13,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from django.utils import translation
 
 from appointments import models as m
 from archive.seed.errors import LoadError
@@ -22,7 +21,7 @@ from archive.services import archive_run
 from archive.storage.backends import archive_storage
 from tests.archive.archive_files import snapshot, wipe
 
-pytestmark = [pytest.mark.django_db, pytest.mark.spreadsheet]
+pytestmark = [pytest.mark.django_db, pytest.mark.spreadsheet, pytest.mark.language("en")]
 
 CSV_OUT = "csv:Text - txt - csv (StarCalc):44,34,76,1,,1033"
 DEFAULT_IN = "CSV:44,34,76,1"
@@ -67,12 +66,6 @@ def resave(folder: Path, how: str, profile: Path) -> None:
             book.unlink()
         shutil.move(out / path.name, path)
         out.rmdir()
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _shop(long_id: bool) -> None:

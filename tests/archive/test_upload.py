@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import io
 import time
 import zipfile
@@ -27,10 +26,6 @@ pytestmark = pytest.mark.django_db
 UPLOAD_URL = "/admin/archive/seedload/upload/"
 HISTORY_URL = "/admin/archive/staffupload/"
 CUSTOMERS = ["CustomerID", "FullName", "PhoneNumber", "IsDisabled"]
-needs_exporter = pytest.mark.skipif(
-    importlib.util.find_spec("archive.services") is None,
-    reason="confirming archives via archive.services.archive_run (archive issue), not merged yet",
-)
 
 
 @pytest.fixture
@@ -176,7 +171,6 @@ def test_an_unknown_upload_id_is_refused(admin_client, s3_bucket):
     assert response.status_code == 302
 
 
-@needs_exporter
 def test_confirming_loads_the_upload_and_archives_its_tables(admin_client, shop):
     from archive.storage.manifest import manifest_read
 
@@ -198,7 +192,6 @@ def test_the_task_page_shows_a_running_load_s_progress(admin_client, celery_on_r
     celery_on_redis.backend.forget(task_id)
 
 
-@needs_exporter
 def test_confirming_a_large_upload_runs_in_the_celery_task(admin_client, shop, settings):
     settings.ARCHIVE_UPLOAD_TASK_BYTES = 1  # every upload is "large"; tasks run eagerly here
     response = _post(admin_client, ("customer.csv", _customers_csv()))
@@ -207,7 +200,6 @@ def test_confirming_a_large_upload_runs_in_the_celery_task(admin_client, shop, s
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
 
 
-@needs_exporter
 @pytest.mark.redis
 @pytest.mark.django_db(transaction=True)
 def test_a_large_upload_loads_in_a_worker_while_the_page_follows_it(
@@ -246,15 +238,14 @@ def test_the_load_record_page_offers_the_upload_to_those_allowed(admin_client, c
     assert UPLOAD_URL not in page.content.decode()
 
 
-@needs_exporter
+@pytest.mark.language("en")
 def test_an_upload_stays_loaded_when_the_archive_refuses_this_database(shop):
-    from archive.seed.upload import upload_confirm
+    from archive.uploads import upload_confirm
 
     export_archive(["customer"], database_id=new_database_id())  # another database's archive
     upload = upload_receive(files=[SimpleUploadedFile("customer.csv", _customers_csv())])
 
-    with translation.override("en"):
-        result = upload_confirm(upload_id=upload.id)
+    result = upload_confirm(upload_id=upload.id)
 
     assert m.Customer.objects.get(pk="c3").full_name == "Chi"
     assert result.archived.startswith("Loaded, but not archived")
@@ -307,7 +298,6 @@ def test_the_task_page_without_a_result_backend_says_so_instead_of_failing(admin
     assert "progress cannot be followed" in data.json()["error"]
 
 
-@needs_exporter
 def test_staff_who_may_upload_but_not_view_the_loads_land_on_their_upload_history(client, shop):
     uploader = User.objects.create_user("taile", password="x", is_staff=True)
     uploader.user_permissions.add(Permission.objects.get(codename="add_seedload"))
@@ -339,7 +329,6 @@ def _uploader(name: str, *codenames: str) -> User:
     return user
 
 
-@needs_exporter
 def test_confirming_lands_on_the_history_showing_the_upload_just_made(admin_client, shop):
     response = _post(admin_client, ("customer.csv", _customers_csv()))
     confirm = admin_client.post(response["Location"], {"confirm": "1"})
@@ -466,7 +455,7 @@ def test_upload_times_are_shown_in_local_time_not_utc(admin_client, shop):
 
     response = _post(admin_client, ("customer.csv", _customers_csv()))
     record = StaffUpload.objects.get(upload_id=_upload_id(response))
-    with translation.override("en"):
+    with translation.override("en"):  # the request above left its client's language
         local = date_format(timezone.localtime(record.received_at), "DATETIME_FORMAT")
         utc = date_format(record.received_at.astimezone(dt.UTC), "DATETIME_FORMAT")
     assert local != utc
@@ -526,9 +515,9 @@ def test_a_big_upload_s_preview_page_only_shows_progress_until_a_worker_has_chec
     assert "<tr><td>customer</td><td>2</td><td>1</td><td>0</td>" in page
 
 
-@needs_exporter
+@pytest.mark.language("en")
 def test_an_upload_is_loaded_once_and_a_loaded_one_cannot_be_cancelled(shop):
-    from archive.seed.upload_record import (
+    from archive.uploads import (
         staff_upload_cancel,
         staff_upload_confirm,
         staff_upload_create,
@@ -543,19 +532,17 @@ def test_an_upload_is_loaded_once_and_a_loaded_one_cannot_be_cancelled(shop):
     staff_upload_preview(upload_id=record.upload_id)
     staff_upload_confirm(upload_id=record.upload_id)
 
-    with translation.override("en"):
-        with pytest.raises(DomainError, match="This upload is loaded; only a checked upload"):
-            staff_upload_confirm(upload_id=record.upload_id)
-        with pytest.raises(DomainError, match="This upload is loaded; it cannot be cancelled"):
-            staff_upload_cancel(upload_id=record.upload_id)
+    with pytest.raises(DomainError, match="This upload is loaded; only a checked upload"):
+        staff_upload_confirm(upload_id=record.upload_id)
+    with pytest.raises(DomainError, match="This upload is loaded; it cannot be cancelled"):
+        staff_upload_cancel(upload_id=record.upload_id)
     assert archive_storage().listdir(f"uploads/{record.upload_id}")[1] == ["customer.csv"]
 
 
-@needs_exporter
+@pytest.mark.language("vi")
 def test_an_upload_that_is_archived_says_so_in_the_staffs_language(shop):
-    from archive.seed.upload import upload_confirm
+    from archive.uploads import upload_confirm
 
     upload = upload_receive(files=[SimpleUploadedFile("customer.csv", _customers_csv())])
-    with translation.override("vi"):
-        result = upload_confirm(upload_id=upload.id)
+    result = upload_confirm(upload_id=upload.id)
     assert result.archived == "Lưu trữ: thành công."  # not the run's status word, "success"

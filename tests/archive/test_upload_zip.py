@@ -105,10 +105,10 @@ def test_reading_stops_at_the_expansion_limit_whatever_the_zip_declared(
     record.save()
     settings.ARCHIVE_UPLOAD_MAX_EXPANDED_BYTES = 5 << 20  # lowered after receipt
 
-    from archive.seed.upload_record import staff_upload_preview
+    from archive.uploads import staff_upload_preview
 
     started = time.monotonic()
-    with translation.override("en"):
+    with translation.override("en"):  # the request above left its client's language
         staff_upload_preview(upload_id=record.upload_id)
     elapsed = time.monotonic() - started
 

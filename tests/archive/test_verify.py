@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.utils import translation
 from django_celery_beat.models import PeriodicTask
 
 from appointments.models import Appointment
@@ -24,7 +23,8 @@ from archive.models import ArchiveIdentity, ArchiveVerification
 from archive.schedule import VERIFY_SCHEDULE_NAME
 from archive.selectors import verification_last
 from archive.services import archive_run
-from archive.storage.backends import MANIFEST_KEY, archive_storage
+from archive.storage.backends import archive_storage
+from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import manifest_read
 from archive.storage.objects import objects
 from archive.storage.streams import AHEAD_CHUNKS, CHUNK_BYTES
@@ -35,17 +35,10 @@ from tests.factories import AppointmentFactory, FeedbackFactory, ParticipantFact
 
 from .conftest import assert_manifest_truthful, lock_held_elsewhere, read_object
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.language("en")]
 
 JAN, FEB = dt.date(2025, 1, 10), dt.date(2025, 2, 10)
 JAN_FILE = "data/appointment/2025-01.csv"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests assert the English wording of messages."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.fixture(params=["archive_dir", "s3_bucket"])

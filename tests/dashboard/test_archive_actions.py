@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
-
 import pytest
 from celery import shared_task
 from django.contrib.admin.models import LogEntry
@@ -17,18 +14,6 @@ from tests.language import english
 pytestmark = pytest.mark.django_db
 
 
-def _missing(module: str) -> bool:
-    return importlib.util.find_spec(module) is None
-
-
-needs_tasks = pytest.mark.skipif(
-    _missing("archive.tasks"), reason="archive.tasks (the archive issue) is not merged yet"
-)
-needs_schedule = pytest.mark.skipif(
-    _missing("archive.schedule"), reason="archive.schedule (the archive issue) is not merged yet"
-)
-
-
 @pytest.fixture
 def runner(client_for, archive_dir):
     return client_for(perms=["dashboard.view_archive_status", "dashboard.run_archive"])
@@ -36,24 +21,6 @@ def runner(client_for, archive_dir):
 
 def messages_of(response) -> list[tuple[str, str]]:
     return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
-
-
-def test_run_now_without_the_archive_installed_says_so(runner, monkeypatch):
-    monkeypatch.setitem(sys.modules, "archive.tasks", None)  # what an install without it sees
-    response = runner.post("/dashboard/archive/run/")
-    assert response.status_code == 302 and response["Location"] == "/dashboard/archive/"
-    [(level, text)] = messages_of(response)
-    assert level == "error" and "archive.tasks" in text
-    assert not LogEntry.objects.exists()
-
-
-def test_load_day_without_the_archive_installed_says_so(client_for, monkeypatch):
-    monkeypatch.setitem(sys.modules, "archive.tasks", None)
-    client = client_for(perms=["appointments.view_appointment", "dashboard.load_from_archive"])
-    response = client.post("/dashboard/appointments/load/", {"date": "2025-03-12"})
-    assert response["Location"] == "/dashboard/appointments/?date=2025-03-12"
-    [(level, text)] = messages_of(response)
-    assert level == "error" and "archive.tasks" in text
 
 
 @pytest.mark.parametrize(
@@ -73,7 +40,6 @@ def test_bad_button_input_is_a_400(client_for, url, data):
     assert b"data-error" in response.content
 
 
-@needs_tasks
 def test_run_now_runs_the_archive_and_logs_who_asked(runner, schedule):
     response = english(runner).post("/dashboard/archive/run/")
     assert response.status_code == 302
@@ -84,7 +50,6 @@ def test_run_now_runs_the_archive_and_logs_who_asked(runner, schedule):
     assert "dashboard" in entry.get_change_message()
 
 
-@needs_tasks
 def test_load_day_runs_the_seed_for_that_date_and_logs_it(client_for, archive_dir):
     client = client_for(perms=["appointments.view_appointment", "dashboard.load_from_archive"])
     response = client.post("/dashboard/appointments/load/", {"date": "2025-03-12"})
@@ -92,7 +57,6 @@ def test_load_day_runs_the_seed_for_that_date_and_logs_it(client_for, archive_di
     assert "12/03/2025" in LogEntry.objects.get().get_change_message()  # the staff's style
 
 
-@needs_schedule
 def test_schedule_buttons_switch_the_periodic_task_and_log_it(runner, schedule):
     response = runner.post("/dashboard/archive/schedule/", {"enabled": "on", "every_minutes": 10})
     assert response.status_code == 302
@@ -129,7 +93,6 @@ def test_a_task_run_in_process_reports_success():
     assert started.task_id
 
 
-@needs_tasks
 def test_run_now_by_who_may_not_see_the_archive_page_lands_on_the_admin_index(
     client_for, archive_dir
 ):
@@ -143,7 +106,6 @@ def test_run_now_by_who_may_not_see_the_archive_page_lands_on_the_admin_index(
     assert client.get(response["Location"]).status_code == 200
 
 
-@needs_schedule
 def test_schedule_by_who_may_not_see_the_archive_page_lands_on_the_admin_index(
     client_for, schedule
 ):
@@ -154,7 +116,6 @@ def test_schedule_by_who_may_not_see_the_archive_page_lands_on_the_admin_index(
     assert response["Location"] == "/admin/"
 
 
-@needs_tasks
 def test_load_day_by_who_may_not_see_the_day_lands_on_the_admin_index(client_for, archive_dir):
     client = client_for(perms=["dashboard.load_from_archive"])
 

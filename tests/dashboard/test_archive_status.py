@@ -11,9 +11,10 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django_celery_beat.models import IntervalSchedule
 
+from archive import selectors
 from archive.core.tables import TABLES
 from archive.models import ArchiveIdentity, SeedLoad
-from dashboard import archive_status
+from dashboard.archive_actions import task_progress
 
 pytestmark = pytest.mark.django_db
 
@@ -77,7 +78,7 @@ def write_manifest(data) -> None:
 
 
 def test_without_a_manifest_every_registered_table_is_listed_as_not_archived(archive_dir):
-    status = archive_status.archive_status()
+    status = selectors.archive_overview()
     assert status.manifest_found is False and status.manifest_error is None
     assert [t.name for t in status.tables] == [spec.name for spec in TABLES]
     assert all(t.status is None and t.records is None for t in status.tables)
@@ -87,19 +88,19 @@ def test_without_a_manifest_every_registered_table_is_listed_as_not_archived(arc
 
 def test_the_original_systems_manifest_counts_as_none(archive_dir):
     write_manifest({"tables": {"customer": {"record_count": 3}}, "archive_history": []})
-    status = archive_status.archive_status()
+    status = selectors.archive_overview()
     assert status.manifest_found is False
     assert all(t.status is None for t in status.tables)
 
 
 def test_an_unreadable_manifest_counts_as_none(archive_dir):
     write_manifest(b"{not json")
-    assert archive_status.archive_status().manifest_found is False
+    assert selectors.archive_overview().manifest_found is False
 
 
 def test_manifest_tables_runs_and_files_are_read(archive_dir):
     write_manifest(MANIFEST)
-    status = archive_status.archive_status()
+    status = selectors.archive_overview()
     tables = {t.name: t for t in status.tables}
     customer = tables["customer"]
     assert (customer.status, customer.records, customer.bytes) == ("unchanged", 3, 120)
@@ -120,7 +121,7 @@ def test_manifest_tables_runs_and_files_are_read(archive_dir):
 
 def test_the_manifest_is_read_from_s3_too(s3_bucket):
     write_manifest(MANIFEST)
-    status = archive_status.archive_status()
+    status = selectors.archive_overview()
     assert status.storage == f"s3://{s3_bucket}"
     assert {t.name: t.records for t in status.tables}["appointment"] == 8
 
@@ -128,22 +129,22 @@ def test_the_manifest_is_read_from_s3_too(s3_bucket):
 def test_this_databases_id_is_shown_next_to_the_archives_owner(archive_dir):
     write_manifest(MANIFEST)
     identity = ArchiveIdentity.current()
-    status = archive_status.archive_status()
+    status = selectors.archive_overview()
     assert status.database_id == str(identity.database_id) != status.manifest_database_id
 
 
 def test_schedule_reads_the_periodic_task(schedule):
-    read = archive_status.schedule_read()
+    read = selectors.schedule_state()
     assert (read.exists, read.enabled, read.every_minutes) == (True, False, 5)
     schedule.enabled = True
     schedule.interval = IntervalSchedule.objects.create(every=2, period=IntervalSchedule.HOURS)
     schedule.save()
-    assert archive_status.schedule_read().every_minutes == 120
+    assert selectors.schedule_state().every_minutes == 120
 
 
 def test_schedule_not_created_yet_reads_as_missing(schedule):
     schedule.delete()
-    read = archive_status.schedule_read()
+    read = selectors.schedule_state()
     assert (read.exists, read.enabled, read.every_minutes) == (False, False, None)
 
 
@@ -155,7 +156,7 @@ def test_loaded_days_merge_touching_windows():
             window_end=dt.date(2025, 3, end),
             source="s",
         )
-    loaded = archive_status.loaded_days()
+    loaded = selectors.loaded_days()
     assert loaded.seeded and not loaded.full
     assert loaded.windows == [
         (dt.date(2025, 3, 1), dt.date(2025, 3, 5)),
@@ -165,11 +166,11 @@ def test_loaded_days_merge_touching_windows():
 
 
 def test_an_origin_database_holds_every_day():
-    assert archive_status.loaded_days().holds(dt.date(1999, 1, 1))
+    assert selectors.loaded_days().holds(dt.date(1999, 1, 1))
 
 
 def test_task_progress_without_a_result_backend_is_unknown():
-    progress = archive_status.task_progress(str(uuid.uuid4()))
+    progress = task_progress(str(uuid.uuid4()))
     assert (progress.state, progress.ready) == ("UNKNOWN", False)
 
 
@@ -205,11 +206,11 @@ def result_backend(celery_on_redis):
 def test_task_progress_reads_the_state_a_running_task_reported(result_backend):
     task_id = str(uuid.uuid4())
     result_backend.store_result(task_id, {"table": "appointment", "rows": 120}, "PROGRESS")
-    progress = archive_status.task_progress(task_id)
+    progress = task_progress(task_id)
     assert (progress.state, progress.ready) == ("PROGRESS", False)
     assert progress.detail == "table: appointment, rows: 120"
     result_backend.store_result(task_id, {"loaded": 3}, "SUCCESS")
-    assert archive_status.task_progress(task_id).ready is True
+    assert task_progress(task_id).ready is True
 
 
 @pytest.mark.redis

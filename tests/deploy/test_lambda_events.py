@@ -1,17 +1,11 @@
-"""Zappa's non-HTTP events on Lambda: ``manage`` (migrate, seed) and scheduled events.
-
-The seed and archive tests need commands other engineers are building; until those are
-merged they skip, naming what is missing.
-"""
+"""Zappa's non-HTTP events on Lambda: ``manage`` (migrate, seed) and scheduled events."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import sqlite3
 
 import pytest
-from django.core.management import get_commands
 from zappa.core import Zappa
 
 from tests.deploy.apigateway import scheduled_event
@@ -23,24 +17,6 @@ CUSTOMERS_CSV = (
     "\ufeffCustomerID,FullName,Email,PhoneNumber,DateOfBirth,CreatedAt,IsDisabled,Notes\r\n"
     "c1,Nguyễn Văn An,an@example.vn,0912345678,1990-05-01,2024-01-02 09:00:00,false,\r\n"
     "c2,Trần Thị Bình,binh@example.vn,0987654321,,2024-01-03 10:30:00,false,\r\n"
-)
-
-
-def _archive_service_missing() -> str | None:
-    if importlib.util.find_spec("archive.services") is None:
-        return "archive.services is not merged yet (another engineer builds archive_run)"
-    from archive import services
-
-    if not hasattr(services, "archive_run"):
-        return "archive.services.archive_run is not merged yet"
-    return None
-
-
-ARCHIVE_SERVICE_MISSING = _archive_service_missing()
-SEED_COMMAND_MISSING = (
-    None
-    if "seed_from_s3" in get_commands()
-    else "the seed_from_s3 command is not merged yet (another engineer builds it)"
 )
 
 
@@ -85,8 +61,6 @@ def test_keep_warm_event_is_answered_without_running_anything(start_container, t
 
 
 def test_seed_from_s3_rerun_at_every_deploy_only_inserts_what_is_missing(start_container, tmp_path):
-    if "seed_from_s3" not in get_commands():
-        pytest.skip("the seed_from_s3 command is not merged yet (another engineer builds it)")
     data = tmp_path / "archive" / "data"
     data.mkdir(parents=True)
     (data / "Customer.csv").write_text(CUSTOMERS_CSV, encoding="utf-8")
@@ -104,7 +78,6 @@ def test_seed_from_s3_rerun_at_every_deploy_only_inserts_what_is_missing(start_c
         assert _query(database_url, names) == [("c1", "An (đã sửa)"), ("c2", "Trần Thị Bình")]
 
 
-@pytest.mark.skipif(ARCHIVE_SERVICE_MISSING is not None, reason=ARCHIVE_SERVICE_MISSING or "")
 def test_scheduled_event_runs_the_archive_without_a_worker(
     start_container, migrated_database, tmp_path
 ):

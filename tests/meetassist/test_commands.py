@@ -113,14 +113,16 @@ def test_a_bad_date_is_one_line_in_the_users_language_and_exit_status_2():
         (["demo_data", "--seed", "x"], "option --seed: not a valid value (int): 'x'"),
     ],
 )
+@pytest.mark.language("en")
 def test_a_mistake_is_one_message_naming_what_to_fix(archive_dir, args, message):
-    with translation.override("en"), pytest.raises(CommandError) as caught:
+    with pytest.raises(CommandError) as caught:
         call_command(*args, stdout=io.StringIO(), stderr=io.StringIO())
     assert str(caught.value) == message
 
 
+@pytest.mark.language("vi")
 def test_a_mistake_is_translated_too(archive_dir):
-    with translation.override("vi"), pytest.raises(CommandError) as caught:
+    with pytest.raises(CommandError) as caught:
         call_command("archive_schedule", stdout=io.StringIO())
     assert str(caught.value) == "cần có các đối số: action"
 

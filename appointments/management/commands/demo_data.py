@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from appointments.demo.plan import DemoSizes
 from appointments.demo.services import demo_data_create
-from archive.progress import ROWS, ProgressLog, grouped
+from archive.core.progress import ROWS, ProgressLog, grouped
 from meetassist.commands import TranslatedCommand, count
 
 _DEFAULTS = DemoSizes()

@@ -7,8 +7,8 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.labels import status_label
-from archive.progress import FILES, ProgressLog, grouped
+from archive.core.progress import FILES, ProgressLog, grouped
+from archive.core.status import TableStatus, status_label
 from archive.services import ALREADY_RUNNING, ArchiveResult, archive_run
 
 from ._base import ArchiveCommand
@@ -51,7 +51,7 @@ class Command(ArchiveCommand):
             raise CommandError(result.message)
         self._summary(result, terminal)
         if result.failed:
-            failed = [t.name for t in result.tables if t.status == "failed"]
+            failed = [t.name for t in result.tables if t.status == TableStatus.FAILED]
             raise CommandError(
                 result.message
                 or _("Archive run %(status)s; failed: %(tables)s.")

@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from archive.labels import status_label
+from archive.core.status import status_label
 from archive.schedule import (
     schedule_disable,
     schedule_enable,

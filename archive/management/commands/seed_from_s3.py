@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.management.base import CommandParser
 from django.utils.translation import gettext_lazy as _
 
-from archive.progress import SeedProgress
+from archive.seed.progress import SeedProgress
 from archive.seed.run import seed_run
 from meetassist.commands import count, iso_date
 

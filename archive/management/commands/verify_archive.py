@@ -14,8 +14,8 @@ from django.utils.translation import gettext_lazy, ngettext
 from archive.audit.rebuild import RebuildResult, manifest_rebuild
 from archive.audit.stored_files import NOTE, Finding
 from archive.audit.verify import VerificationReport, archive_verify
-from archive.labels import status_label
-from archive.progress import OBJECTS, ProgressLog, grouped
+from archive.core.progress import OBJECTS, ProgressLog, grouped
+from archive.core.status import status_label
 
 from ._base import ArchiveCommand
 

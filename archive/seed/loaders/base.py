@@ -7,17 +7,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.core.management.color import no_style
-from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.core import codec
+from archive.core import codec, spreadsheet
 from archive.core.tables import TableSpec
-from archive.seed import repairs, spreadsheet
+from archive.seed import repairs
 from archive.seed.errors import LoadError, RowError
 from archive.seed.reader import CsvFile
 from archive.seed.verify import ChangedFile
+from archive.storage.keys import sequences_past, table_max_key
 
 
 @dataclass
@@ -103,27 +102,10 @@ class ValidatingSink:
         return None
 
 
-def loader_for(*, overwrite: bool, dry_run: bool = False) -> Loader:
-    """COPY on PostgreSQL; batched upserts elsewhere (the embedded SQLite default).
-
-    ``dry_run``: the load will be rolled back, so PostgreSQL takes no lock that would hold
-    anyone else up (archive/seed/loaders/pg.py).
-    """
-    if connection.vendor == "postgresql":
-        from archive.seed.loaders.pg import PgLoader
-
-        return PgLoader(overwrite=overwrite, dry_run=dry_run)
-    from archive.seed.loaders.orm import BatchLoader
-
-    return BatchLoader(overwrite=overwrite)
-
-
 def reset_sequences(specs: list[TableSpec]) -> None:
-    """Point each auto-increment sequence past the highest key, so the admin can insert."""
-    statements = connection.ops.sequence_reset_sql(no_style(), [s.model for s in specs])
-    with connection.cursor() as cursor:
-        for sql in statements:
-            cursor.execute(sql)
+    """Point each auto-increment sequence past the highest key loaded, so the admin can
+    insert; never back (a sequence already past the archive's keys stays there)."""
+    sequences_past({s.name: top for s in specs if (top := table_max_key(s, None)) is not None})
 
 
 def database_error(files: list[str], err: Exception, line: int | None = None) -> LoadError:

@@ -19,11 +19,19 @@ import psycopg
 from django.conf import settings
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from archive.core.codec import is_text
+from archive.core.escape import is_text
 from archive.core.lock import keep_archive_runs_out
+from archive.core.sql import quote
 from archive.core.tables import TableSpec
 from archive.seed.errors import LoadError, RowError
 from archive.seed.loaders.base import TableCounts, database_error, reset_sequences
+from archive.seed.loaders.pg_bulk import (
+    begin_rewrite,
+    finish_rewrite,
+    outweighs,
+    restore_indexes,
+    set_aside_indexes,
+)
 from archive.seed.loaders.pg_checks import (
     StagedFiles,
     add_checks,
@@ -31,18 +39,9 @@ from archive.seed.loaders.pg_checks import (
     copied_problems,
     staged_problems,
 )
-from archive.seed.loaders.pg_merge import (
-    Staging,
-    begin_rewrite,
-    columns_sql,
-    finish_rewrite,
-    known_keys,
-    merge,
-    outweighs,
-    q,
-    restore_indexes,
-    set_aside_indexes,
-)
+from archive.seed.loaders.pg_known_keys import known_keys
+from archive.seed.loaders.pg_merge import Staging, merge
+from archive.seed.loaders.pg_sql import columns_sql
 from archive.seed.reader import CsvFile
 
 BULK_BYTES = 32 << 20  # from this size on, an empty table's indexes are rebuilt once
@@ -73,7 +72,7 @@ class PgLoader:
         counts: TableCounts,
         expected_bytes: int | None = None,
     ) -> None:
-        table = q(spec.model._meta.db_table)
+        table = quote(spec.model._meta.db_table)
         with connection.cursor() as cursor:
             # An empty table takes COPY straight in only if it has no pages: COPY fills a
             # page that VACUUM freed before it appends, and ``copied_problems`` tells a
@@ -85,7 +84,7 @@ class PgLoader:
             empty, fresh = cursor.fetchone()
         # Fetching the keys pays off when most of a file is read, not for a window's rows.
         known, looked = None, empty or self.overwrite
-        tmp = q(f"{spec.name}_staged")
+        tmp = quote(f"{spec.name}_staged")
         set_aside, staged, staged_rows = None, [], 0
         copied = StagedFiles([], [])  # files COPY put straight into the table
         rewrite = False  # decided by the first file

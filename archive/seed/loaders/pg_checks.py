@@ -19,10 +19,11 @@ from django.db.models.sql import Query
 from django.utils.translation import gettext as _
 
 from archive.core.collision import identity_field, kept_over
+from archive.core.sql import quote
 from archive.core.tables import TableSpec
 from archive.seed.errors import MAX_ERRORS, RowError
 from archive.seed.loaders.constraints import constraint_fields
-from archive.seed.loaders.pg_merge import columns_sql, q
+from archive.seed.loaders.pg_sql import columns_sql
 from archive.seed.reader import CsvFile
 
 ROW = "_row"
@@ -38,7 +39,7 @@ def add_checks(tmp: str, table: str) -> None:
             [table],
         )
         for name, definition in cursor.fetchall():
-            cursor.execute(f"ALTER TABLE {tmp} ADD CONSTRAINT {q(name)} {definition}")
+            cursor.execute(f"ALTER TABLE {tmp} ADD CONSTRAINT {quote(name)} {definition}")
 
 
 @dataclass
@@ -109,10 +110,10 @@ def _kept_over(cursor, spec, tmp, table, staged, identity, limit: int) -> list[R
     """Staged rows whose key the table holds for another row (collision.kept_over): the
     rows differing at all come from the database, the precision-aware compare decides."""
     (key,) = spec.key_columns
-    moment = q(identity.attname)
+    moment = quote(identity.attname)
     cursor.execute(
-        f"SELECT s.{ROW}, s.{q(key)}, d.{moment}, s.{moment} FROM {tmp} s "
-        f"JOIN {table} d ON d.{q(key)} = s.{q(key)} WHERE d.{moment} <> s.{moment} "
+        f"SELECT s.{ROW}, s.{quote(key)}, d.{moment}, s.{moment} FROM {tmp} s "
+        f"JOIN {table} d ON d.{quote(key)} = s.{quote(key)} WHERE d.{moment} <> s.{moment} "
         f"ORDER BY s.{ROW}"
     )
     errors = []
@@ -135,7 +136,7 @@ def _twice(cursor, spec, tmp, staged, fields, condition, message, limit) -> list
         compiled = query.build_where(condition)
         where, params = compiled.as_sql(query.get_compiler(connection=connection), connection)
     cols = columns_sql(fields)
-    not_null = " AND ".join(f"{q(f)} IS NOT NULL" for f in fields)
+    not_null = " AND ".join(f"{quote(f)} IS NOT NULL" for f in fields)
     cursor.execute(
         f"SELECT {ROW}, first, {cols} FROM (SELECT {ROW}, {cols}, "
         f"first_value({ROW}) OVER (PARTITION BY {cols} ORDER BY {ROW}) AS first "
@@ -160,9 +161,9 @@ def _twice(cursor, spec, tmp, staged, fields, condition, message, limit) -> list
 
 def _orphans(cursor, tmp, staged, field: models.Field, limit: int) -> list[RowError]:
     parent = field.related_model
-    parent_table = q(parent._meta.db_table)
-    target = q(field.target_field.column)
-    column = q(field.attname)
+    parent_table = quote(parent._meta.db_table)
+    target = quote(field.target_field.column)
+    column = quote(field.attname)
     cursor.execute(
         f"SELECT {ROW}, {column} FROM {tmp} s WHERE {column} IS NOT NULL AND NOT EXISTS "
         f"(SELECT 1 FROM {parent_table} p WHERE p.{target} = s.{column}) "

@@ -1,6 +1,6 @@
 """The archive stack: the versioned archive bucket, and the stage's deploy bucket.
 
-The archive holds the business's history (DESIGN.md, "Storage layout"): it is versioned,
+The archive holds the business's history (docs/architecture.md, "Storage layout"): it is versioned,
 private, TLS-only and retained when the stack is deleted. Its name is fixed
 (``meetassist-archive-<stage>-<account>``, as the hand-made one was), so deploying after a
 teardown stops with "already exists" instead of starting an empty archive beside the old
@@ -25,7 +25,7 @@ from .nag import acknowledge
 from .settings import StageSettings, StageStack
 
 LIFECYCLE_FILE = Path(__file__).resolve().parents[2] / "archive-bucket-lifecycle.json"
-ARCHIVE_PREFIXES = ("data/", "metadata/", "uploads/")  # DESIGN.md, "Storage layout"
+ARCHIVE_PREFIXES = ("data/", "metadata/", "uploads/")  # docs/architecture.md, "Storage layout"
 
 
 def lifecycle_rules(path: Path = LIFECYCLE_FILE) -> list[s3.LifecycleRule]:

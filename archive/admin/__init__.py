@@ -1,7 +1,7 @@
 """Admin: the record of seed loads, the staff upload pages and the upload history.
 
 The upload pages live under the seed-load admin's URLs; their views and the history's
-admin are in archive/admin_upload.py.
+admin are in archive/admin/upload.py.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from django.http import HttpRequest
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
-from archive.admin_records import WrittenByServicesAdmin
-from archive.admin_upload import StaffUploadAdmin, UploadViews, may_upload
+from archive.admin.records import WrittenByServicesAdmin
+from archive.admin.upload import StaffUploadAdmin, UploadViews, may_upload
 from archive.core.tables import TABLES, table_label
 from archive.models import SeedLoad
 from meetassist.times import shown_time

@@ -1,9 +1,10 @@
-"""The upload history: each staff upload recorded from receipt to its outcome.
+"""Staff uploads as services: each recorded from receipt to its outcome, archived once loaded.
 
-The steps themselves are archive/seed/upload.py's; these services run them for one recorded
-upload and keep what they found on its ``StaffUpload`` row: the preview's counts, problems
-and sample rows (so a page only shows a stored result and never runs a load in a GET),
-then what was loaded, or why it failed, or that it was cancelled.
+The steps themselves are archive/seed/upload.py's (the seed direction); these services run
+them for one recorded upload, archive what a confirmed upload loaded (the export direction,
+through ``archive_run``), and keep what they found on the upload's ``StaffUpload`` row: the
+preview's counts, problems and sample rows (so a page only shows a stored result and never
+runs a load in a GET), then what was loaded, or why it failed, or that it was cancelled.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.core.calendar import Window
+from archive.core.status import status_label
 from archive.models import StaffUpload
 from archive.seed.errors import LoadError, RowError
 from archive.seed.load import ProgressCallback
@@ -25,19 +28,41 @@ from archive.seed.loaders.base import TableCounts
 from archive.seed.upload import (
     UploadResult,
     shown_name,
-    upload_confirm,
     upload_files,
+    upload_load,
     upload_preview,
     upload_receive,
     upload_samples,
     upload_window,
 )
+from archive.services import archive_run
 from archive.storage.backends import archive_storage
 from meetassist.exceptions import DomainError
 
 Status = StaffUpload.Status
 # Checked but not loaded, or its load failed (and was rolled back): its files may go.
 CANCELLABLE = (Status.PREVIEWED, Status.INVALID, Status.FAILED)
+
+
+def upload_confirm(
+    *, upload_id: str, window: Window | None = None, progress: ProgressCallback | None = None
+) -> UploadResult:
+    """Load the upload, then archive its tables so the archive copy matches the database.
+
+    The load is committed before archiving starts: if archiving is refused or fails, the
+    rows stay loaded (the archive's change record still lists them for the next run) and
+    the result says so.
+    """
+    loaded = upload_load(upload_id=upload_id, window=window, progress=progress)
+    try:
+        archive = archive_run(tables=[counts.table for counts in loaded.tables if counts.files])
+    except DomainError as err:
+        archived = _("Loaded, but not archived: %(reason)s") % {"reason": err}
+    else:
+        archived = _("Archive: %(status)s.") % {"status": status_label(archive.status)}
+        if archive.message:
+            archived += " " + archive.message
+    return UploadResult(loaded.tables, loaded.window, loaded.dry_run, archived)
 
 
 def staff_upload_create(

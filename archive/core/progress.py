@@ -1,4 +1,4 @@
-"""Progress of long work: a bar per file on a terminal (tqdm), else a log line every few seconds.
+"""Progress of long work as log lines: one every few seconds, with how far and how fast.
 
 Output that is not a terminal (a Celery log, CI, a pipe) gets one line at most every
 ``settings.PROGRESS_LOG_SECONDS`` (5 s by default): where the work is, how far it has
@@ -7,10 +7,8 @@ come and its rate since it started, so a long seed or archive run is seen to mov
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Callable
-from typing import TextIO
 
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
@@ -19,9 +17,6 @@ from django.utils.formats import get_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from tqdm import tqdm
-
-from archive.seed.load import Progress
 
 
 def grouped(number: int | float, decimals: int | None = None) -> str:
@@ -123,54 +118,3 @@ def _rate(amount: float) -> str:
     """A count or a rate: whole from 10 up, else one decimal (``0.4``) unless whole."""
     decimals = 0 if amount >= 10 or float(amount).is_integer() else 1
     return grouped(amount, decimals)
-
-
-def seed_progress_log(write: Callable[[str], None], *, every: float | None = None):
-    """A seed's ``ProgressCallback`` as log lines (``write`` one line at a time)."""
-    log = ProgressLog(write, every=every)
-    return lambda event: log(f"{event.table}: {event.file}", event.done, event.total)
-
-
-class SeedProgress:
-    """Context manager for a seed's file reading: a bar per file on a terminal, else log lines.
-
-    Yields the ``ProgressCallback`` to hand to the seeder.
-    """
-
-    def __init__(self, stream: TextIO, *, every: float | None = None):
-        self._stream = stream
-        self._every = every
-        self._bar: tqdm | None = None
-        self._file: str | None = None
-
-    def __enter__(self) -> Callable[[Progress], None]:
-        if self._stream.isatty():
-            return self._show
-        return seed_progress_log(self._write, every=self._every)
-
-    def __exit__(self, *exc) -> None:
-        self._close()
-
-    def _write(self, line: str) -> None:
-        self._stream.write(line + "\n")
-        self._stream.flush()
-
-    def _show(self, event: Progress) -> None:
-        if event.file != self._file:
-            self._close()
-            self._file = event.file
-            self._bar = tqdm(
-                total=event.total,
-                desc=f"{event.table}: {event.file}",
-                unit="B",
-                unit_scale=True,
-                file=sys.stderr,  # tqdm rewrites its line: the raw stream, not a wrapper
-                leave=False,
-            )
-        self._bar.update(event.done - self._bar.n)
-
-    def _close(self) -> None:
-        if self._bar is not None:
-            self._bar.close()
-            self._bar = None
-        self._file = None

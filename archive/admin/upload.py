@@ -28,13 +28,14 @@ from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from archive.admin_records import WrittenByServicesAdmin
-from archive.forms import UploadForm
+from archive.admin.forms import UploadForm
+from archive.admin.records import WrittenByServicesAdmin
 from archive.models import StaffUpload
-from archive.seed.tasks import upload_confirm as upload_confirm_task
-from archive.seed.tasks import upload_preview as upload_preview_task
 from archive.seed.upload import UPLOAD_PREFIX, upload_window
-from archive.seed.upload_record import (
+from archive.seed.upload_samples import visible_samples
+from archive.tasks import upload_confirm as upload_confirm_task
+from archive.tasks import upload_preview as upload_preview_task
+from archive.uploads import (
     CANCELLABLE,
     problems,
     staff_upload_cancel,
@@ -44,7 +45,6 @@ from archive.seed.upload_record import (
     staff_upload_preview,
     table_counts,
 )
-from archive.seed.upload_samples import visible_samples
 from meetassist.exceptions import DomainError
 
 UPLOAD_PERMISSION = "archive.add_seedload"
