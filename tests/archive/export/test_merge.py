@@ -13,9 +13,8 @@ from archive.services import archive_run
 from archive.storage.backends import archive_storage
 from archive.storage.manifest import manifest_read
 from meetassist.exceptions import DomainError
+from tests.archive.conftest import assert_manifest_truthful, rows_of
 from tests.factories import AppointmentFactory, FeedbackFactory
-
-from .conftest import assert_manifest_truthful, rows_of
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -20,9 +20,8 @@ from archive.storage.backends import archive_storage
 from archive.storage.layout import MANIFEST_KEY
 from archive.storage.manifest import ManifestUnreadable, manifest_read, manifest_write
 from meetassist.exceptions import DomainError
+from tests.archive.conftest import assert_manifest_truthful, failing, read_object, rows_of, writes
 from tests.factories import AppointmentFactory, FeedbackFactory
-
-from .conftest import assert_manifest_truthful, failing, read_object, rows_of, writes
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.language("en")]
 

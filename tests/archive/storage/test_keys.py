@@ -19,9 +19,8 @@ from archive.storage.backends import archive_storage
 from archive.storage.keys import TAIL_BYTES, _last_key, archived_max_key
 from archive.storage.manifest import manifest_read, manifest_write
 from archive.storage.objects import objects
+from tests.archive.conftest import assert_manifest_truthful, rows_of
 from tests.factories import AppointmentFactory, FeedbackFactory, ScheduleFactory
-
-from .conftest import assert_manifest_truthful, rows_of
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.language("en")]
 

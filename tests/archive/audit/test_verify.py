@@ -30,10 +30,9 @@ from archive.storage.objects import objects
 from archive.storage.streams import AHEAD_CHUNKS, CHUNK_BYTES
 from archive.tasks import verify_archive
 from meetassist.exceptions import DomainError
+from tests.archive.conftest import assert_manifest_truthful, lock_held_elsewhere, read_object
 from tests.conftest import use_folder
 from tests.factories import AppointmentFactory, FeedbackFactory, ParticipantFactory
-
-from .conftest import assert_manifest_truthful, lock_held_elsewhere, read_object
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.language("en")]
 
