@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
-from django.urls import resolve, reverse
+from django.urls import get_script_prefix, resolve, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -42,8 +42,13 @@ NAV: tuple[NavItem, ...] = (
 
 
 def _may_open(user: User, url: str) -> bool:
-    """The page's own check, left on its view by ``permissions.staff_only``."""
-    return resolve(url).func.dashboard_check(user)
+    """The page's own check, left on its view by ``permissions.staff_only``.
+
+    ``url`` is reversed, so it starts with the script prefix (API Gateway's ``/dev``);
+    the URLconf resolves what follows it.
+    """
+    path = "/" + url.removeprefix(get_script_prefix())
+    return resolve(path).func.dashboard_check(user)
 
 
 def navigation(request: HttpRequest) -> list[dict[str, Any]]:

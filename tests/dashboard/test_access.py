@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.test import Client
+from django.test.utils import override_script_prefix
 
 pytestmark = pytest.mark.django_db
 
@@ -137,3 +138,17 @@ def test_staff_sees_only_the_tabs_it_may_open(client_for):
     response = client_for(perms=["appointments.view_customer"]).get("/dashboard/customers/")
     tabs = [item["url"] for item in response.context["dashboard_nav"]]
     assert tabs == ["/dashboard/", "/dashboard/customers/", "/dashboard/database/"]
+
+
+def test_the_tabs_follow_a_script_prefix(client_for):
+    """Behind API Gateway every URL starts with the stage (``/dev``): found on Lambda."""
+    client = client_for(perms=["appointments.view_customer"])
+
+    with override_script_prefix("/dev/"):
+        page = client.get("/dashboard/customers/", SCRIPT_NAME="/dev")
+        admin_index = client.get("/admin/", SCRIPT_NAME="/dev")
+
+    tabs = [item["url"] for item in page.context["dashboard_nav"]]
+    assert tabs == ["/dev/dashboard/", "/dev/dashboard/customers/", "/dev/dashboard/database/"]
+    assert admin_index.status_code == 200
+    assert 'href="/dev/dashboard/"' in admin_index.content.decode()  # the header's link
