@@ -2,18 +2,20 @@
 
 A key met twice in the files is refused (``HELD_AGAIN``). Where a sequence hands out keys,
 each row kept is checked to be the archived row (``KeptCheck``, collision.kept_over). A
-one-line record with its key first is decided from its text, without being parsed.
+one-line record with its key first is decided from its text, without being parsed; a whole
+block of such records at once, when ``known`` can take a run of keys (``TakesRuns``).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Protocol
 
 from django.utils.translation import gettext as _
 
 from archive.seed.file_stats import FileStats
-from archive.seed.window import LineSkipper
+from archive.seed.window import BlockSkipper, LineSkipper
 
 HELD_AGAIN = 2  # what a ``skip_known`` callable says of a held key it was asked before
 
@@ -31,6 +33,15 @@ class KeptCheck(Protocol):
     def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]: ...
 
     def flush(self) -> list[tuple[int, str, str]]: ...
+
+
+class TakesRuns(Protocol):
+    """A ``Known`` that can also decide a block's rows at once (pg_known_keys.KnownKeys)."""
+
+    def take_run(self, keys: list[str], moments: list[str] | None) -> bool:
+        """Whether every key is held, met for the first time, and (``moments`` given) has
+        the creation cell expected: then all are taken as held. Else nothing changes."""
+        ...
 
 
 class HeldKeys:
@@ -112,6 +123,55 @@ class HeldKeys:
             return True
 
         return existing
+
+    def block_skipper(
+        self, delimiter: str, width: int, count: Callable[[int], None]
+    ) -> BlockSkipper | None:
+        """Skip a whole block of one-line records whose first cells are held keys, with a
+        few passes of C code over the block instead of one Python call per line; ``count``
+        is told the lines skipped. None when ``known`` cannot take a run of keys.
+
+        Any block that is not plainly that (a quote, a cell too many or too few, a key
+        not held or met before, an unexpected creation cell) is left to the line skipper
+        and the CSV reader, which find and place whatever it is.
+        """
+        take_run = getattr(self.known, "take_run", None)
+        if take_run is None or self.key_at != 0 or width < 2:
+            return None
+        sep = re.escape(delimiter)
+        plain = f'[^{sep}"\r\n]*'
+        quoted = '"[^"\r\n]*(?:""[^"\r\n]*)*"'  # on this line; unrolled, for speed
+        cell = f"(?:{plain}|{quoted})"
+        # One match per line of exactly ``width`` cells, as ``line_skipper`` reads them:
+        # the key and the creation cell plain (a quoted one is read as CSV).
+        if self._kept is None:
+            line = f"^({plain})(?:{sep}{cell}){{{width - 1}}}\r?$"
+        elif self._identity_at > 0:
+            after = width - 1 - self._identity_at
+            line = (
+                f"^({plain})(?:{sep}{cell}){{{self._identity_at - 1}}}{sep}({plain})"
+                f"(?:{sep}{cell}){{{after}}}\r?$"
+            )
+        else:
+            return None
+        lines_of = re.compile(line, re.MULTILINE).findall
+        stats, checked = self._stats, self._kept is not None
+
+        def held(block: str) -> bool:
+            rows = block.count("\n")
+            if not rows:
+                return False
+            found = lines_of(block)  # a line of any other shape is not matched
+            if len(found) != rows:
+                return False
+            keys, moments = zip(*found, strict=True) if checked else (found, None)
+            if not take_run(keys, moments):
+                return False
+            stats.existing += rows
+            count(rows)
+            return True
+
+        return held
 
     def _again(self, line: int, key: str) -> None:
         reason = _("this key appears more than once in the files")

@@ -139,16 +139,23 @@ class CsvFile:
         return self._line_skipper(), self._block_skipper()
 
     def _block_skipper(self) -> BlockSkipper | None:
-        """Decide about a whole block of lines at once, when that is safe: with a window's
-        hint, and lines that end in LF (window.outside_blocks)."""
+        """Decide about a whole block of lines at once, when that is safe, for lines that
+        end in LF: outside a window (window.outside_blocks), or held (held_keys)."""
         hint = self.row_filter.hint if self.row_filter else None
-        if hint is None or self._source.eol[-1] != "\n":
+        if self._source.eol[-1] != "\n":
             return None
-        return outside_blocks(hint, self._count_outside)
+        if hint is not None:
+            return outside_blocks(hint, self._count_outside)
+        if self._held is None or self._positions is not None:
+            return None
+        return self._held.block_skipper(self.delimiter, len(self.fields), self._count_lines)
 
     def _count_outside(self, lines: int) -> None:
         self._source.line += lines
         self.stats.outside += lines
+
+    def _count_lines(self, lines: int) -> None:
+        self._source.line += lines
 
     def _line_skipper(self) -> LineSkipper | None:
         """Decide about a whole one-line record without parsing it, when that is safe:

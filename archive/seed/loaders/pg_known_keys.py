@@ -107,6 +107,30 @@ class KnownKeys:
             return True
         return False
 
+    def take_run(self, keys: list[str], moments: list[str] | None) -> bool:
+        """Whether ``keys`` are the next keys the table holds, in its order, none met
+        before, each with the creation cell expected (``moments``, when it checks): then
+        all are taken as held, as ``__call__`` and ``check`` would one by one, by
+        comparing slices of the arrays (a block of a file written in key order)."""
+        try:
+            values = array("q", map(int, keys))
+        except (ValueError, OverflowError):
+            return False
+        size = len(values)
+        if not size:
+            return False
+        at = bisect.bisect_left(self._keys, values[0])
+        end = at + size
+        if end > self._size or self._keys[at:end] != values or self._asked.find(1, at, end) >= 0:
+            return False
+        if self._moments is not None and (
+            moments is None or self._moments[at:end] != array("q", map(hash, moments))
+        ):
+            return False
+        self._asked[at:end] = bytes([1]) * size
+        self._at = end - 1
+        return True
+
     @property
     def checks(self) -> bool:
         """Whether ``check`` is to be asked of each row kept."""
