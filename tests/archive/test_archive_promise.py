@@ -17,6 +17,7 @@ on past known failures of those kinds to look for others.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import itertools
 import json
 import os
@@ -109,6 +110,22 @@ SEQUENCED = {
     for spec in tables()
     if isinstance(spec.model._meta.pk, AutoField) and spec.model._meta.pk.attname in spec.columns
 }
+
+
+def _failed_tables_changed() -> bool:
+    """Whether a table the manifest marks failed lists a file whose object is another."""
+    manifest = manifest_read() or {}
+    for entry in (manifest.get("tables") or {}).values():
+        if entry.get("status") != "failed":
+            continue
+        for key, info in entry["files"].items():
+            try:
+                data = read_object(key)
+            except OSError:  # gone: FileNotFoundError, or the S3 client's
+                return True
+            if hashlib.md5(data).hexdigest() != info["checksum"]:  # noqa: S324 — a checksum
+                return True
+    return False
 
 
 @dataclass
@@ -670,9 +687,16 @@ class ArchivePromise(RuleBasedStateMachine):
         ]
 
     def _seed_must_succeed(self, names: list[str] | None) -> bool:
-        """The main workflow: every table, a readable archive, no rows of this database's own."""
+        """The main workflow: every table, a readable archive, no rows of this database's own.
+
+        A table the last run failed keeps its earlier record of each file; where the object
+        has changed since (an earlier run died after rewriting it), the seed must refuse it
+        as changed since archived (docs/architecture.md, "Verify what is read"), with a
+        message, until a run stores the file again.
+        """
         own = any(i in self.created for held in self.held.values() for i in held.values())
-        return self.manifest == "ok" and names is None and not own and not self.partial
+        ok = self.manifest == "ok" and names is None and not own and not self.partial
+        return ok and not _failed_tables_changed()
 
     def _check_loaded(self, names, before: dict, after: dict, options: dict) -> None:
         """Every archived row the seed should have loaded is in the database."""
