@@ -3,7 +3,8 @@
 A key met twice in the files is refused (``HELD_AGAIN``). Where a sequence hands out keys,
 each row kept is checked to be the archived row (``KeptCheck``, collision.kept_over). A
 one-line record with its key first is decided from its text, without being parsed; a whole
-block of such records at once, when ``known`` can take a run of keys (``TakesRuns``).
+block of such records at once, when ``known`` can take a run of keys
+(``pg_known_keys.KnownKeys.take_run``).
 """
 
 from __future__ import annotations
@@ -33,15 +34,6 @@ class KeptCheck(Protocol):
     def check(self, line: int, key: str, cell: str) -> list[tuple[int, str, str]]: ...
 
     def flush(self) -> list[tuple[int, str, str]]: ...
-
-
-class TakesRuns(Protocol):
-    """A ``Known`` that can also decide a block's rows at once (pg_known_keys.KnownKeys)."""
-
-    def take_run(self, keys: list[str], moments: list[str] | None) -> bool:
-        """Whether every key is held, met for the first time, and (``moments`` given) has
-        the creation cell expected: then all are taken as held. Else nothing changes."""
-        ...
 
 
 class HeldKeys:
@@ -129,11 +121,13 @@ class HeldKeys:
     ) -> BlockSkipper | None:
         """Skip a whole block of one-line records whose first cells are held keys, with a
         few passes of C code over the block instead of one Python call per line; ``count``
-        is told the lines skipped. None when ``known`` cannot take a run of keys.
+        is told the lines skipped. None when ``known`` has no ``take_run(keys, moments)``
+        (pg_known_keys.KnownKeys has: all held, first met, moments as expected, or no change).
 
-        Any block that is not plainly that (a quote, a cell too many or too few, a key
-        not held or met before, an unexpected creation cell) is left to the line skipper
-        and the CSV reader, which find and place whatever it is.
+        Any block that is not plainly that (a record on several lines, a quoted key or
+        creation cell, a cell too many or too few, a key not held or met before, another
+        creation moment) is left to the line skipper and the CSV reader, which find and
+        place whatever it is.
         """
         take_run = getattr(self.known, "take_run", None)
         if take_run is None or self.key_at != 0 or width < 2:

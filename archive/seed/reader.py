@@ -151,7 +151,7 @@ class CsvFile:
         return self._held.block_skipper(self.delimiter, len(self.fields), self._count_lines)
 
     def _count_outside(self, lines: int) -> None:
-        self._source.line += lines
+        self._count_lines(lines)
         self.stats.outside += lines
 
     def _count_lines(self, lines: int) -> None:
