@@ -23,6 +23,7 @@ from django.utils.translation import ngettext
 from archive.core.calendar import Window
 from archive.core.tables import TableSpec, followers
 from archive.seed.errors import MAX_ERRORS, ErrorLog, LoadError, TooManyErrors
+from archive.seed.file_stats import FileStats
 from archive.seed.loaders import loader_for
 from archive.seed.loaders.base import TableCounts, ValidatingSink
 from archive.seed.plan import Source
@@ -33,12 +34,14 @@ from archive.seed.window import RowFilter
 
 @dataclass(frozen=True)
 class Progress:
-    """Reading progress of one file, reported about once per megabyte."""
+    """Reading progress of one file, reported about once per megabyte and when it ends:
+    bytes read of ``total``, and the records read from them so far."""
 
     table: str
     file: str
     done: int
     total: int | None
+    rows: int | None = None
 
 
 @dataclass
@@ -182,7 +185,7 @@ def _open(
     """
     row_filter, collect = filters
     for source in sources:
-        on_bytes = _counter(spec.name, source, progress) if progress else None
+        counter = _Counter(spec.name, source, progress) if progress else None
         try:
             chunks = source.open()
         except FileNotFoundError:
@@ -191,11 +194,15 @@ def _open(
         digest = Digest(chunks) if source.expected is not None else None
         if digest is not None:
             chunks = digest.chunks()
-        csv_file = CsvFile(spec, source.name, chunks, errors, row_filter, collect, on_bytes, exact)
+        csv_file = CsvFile(spec, source.name, chunks, errors, row_filter, collect, counter, exact)
+        if counter is not None:
+            counter.stats = csv_file.stats
         try:
             yield csv_file
         finally:
             csv_file.close()
+        if counter is not None:
+            counter.ended()
         # Not read whole only when reading it failed, which is an error of its own.
         if digest is not None and digest.complete:
             changed = digest.changed(source.name, source.expected, csv_file.stats.records)
@@ -209,15 +216,26 @@ def _refuse(errors: ErrorLog) -> Callable[[ChangedFile], None]:
     return lambda changed: errors.add(changed.error())
 
 
-def _counter(table: str, source: Source, progress: ProgressCallback) -> Callable[[int], None]:
-    done = 0
+class _Counter:
+    """A file's bytes as they arrive (``CsvFile``'s byte counter), told to ``progress``
+    with the records parsed by then; once more when the file ends, with all of them."""
 
-    def on_bytes(size: int) -> None:
-        nonlocal done
-        done += size
-        progress(Progress(table, source.name, done, source.size))
+    def __init__(self, table: str, source: Source, progress: ProgressCallback) -> None:
+        self._table, self._source, self._progress = table, source, progress
+        self._done = 0
+        self.stats: FileStats | None = None  # the file's, once its reader exists
 
-    return on_bytes
+    def __call__(self, size: int) -> None:
+        self._done += size
+        self._tell()
+
+    def ended(self) -> None:
+        self._tell()
+
+    def _tell(self) -> None:
+        rows = self.stats.records if self.stats is not None else None
+        source = self._source
+        self._progress(Progress(self._table, source.name, self._done, source.size, rows))
 
 
 def _filters(

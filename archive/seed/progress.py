@@ -8,14 +8,16 @@ from typing import TextIO
 
 from tqdm import tqdm
 
-from archive.core.progress import ProgressLog
+from archive.core.progress import ROWS, ProgressLog, grouped
 from archive.seed.load import Progress
 
 
 def seed_progress_log(write: Callable[[str], None], *, every: float | None = None):
     """A seed's ``ProgressCallback`` as log lines (``write`` one line at a time)."""
     log = ProgressLog(write, every=every)
-    return lambda event: log(f"{event.table}: {event.file}", event.done, event.total)
+    return lambda event: log(
+        f"{event.table}: {event.file}", event.done, event.total, rows=event.rows
+    )
 
 
 class SeedProgress:
@@ -54,6 +56,8 @@ class SeedProgress:
                 file=sys.stderr,  # tqdm rewrites its line: the raw stream, not a wrapper
                 leave=False,
             )
+        if event.rows is not None:  # refreshes the bar: once a megabyte at most
+            self._bar.set_postfix_str(f"{grouped(event.rows)} {ROWS}")
         self._bar.update(event.done - self._bar.n)
 
     def _close(self) -> None:

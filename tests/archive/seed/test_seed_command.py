@@ -166,8 +166,10 @@ def test_terminal_progress_shows_a_bar_per_file(capsys):
 
     with SeedProgress(Terminal()) as progress:
         progress(Progress("appointment", "data/appointment/2025-03.csv", 1 << 20, 2 << 20))
-        progress(Progress("appointment", "data/appointment/2025-04.csv", 1 << 20, 1 << 20))
-    assert "data/appointment/2025-04.csv" in capsys.readouterr().err
+        progress(Progress("appointment", "data/appointment/2025-04.csv", 1 << 20, 1 << 20, 14040))
+    bars = capsys.readouterr().err
+    assert "data/appointment/2025-04.csv" in bars
+    assert "14,040 rows" in bars
 
 
 def test_off_a_terminal_progress_is_a_log_line_every_interval(archive, settings):
@@ -177,7 +179,9 @@ def test_off_a_terminal_progress_is_a_log_line_every_interval(archive, settings)
     lines = [line for line in out.getvalue().splitlines() if "data/Appointment.csv" in line]
     assert lines, out.getvalue()
     assert re.fullmatch(
-        r"\d\d:\d\d:\d\d appointment: data/Appointment\.csv: .+ of .+ \(\d+%\), .+/s", lines[-1]
+        r"\d\d:\d\d:\d\d appointment: data/Appointment\.csv: .+ of .+ \(\d+%\), .+/s; "
+        r"4 rows, [\d.,]+ rows/s",  # the run's: one consultant, one customer, two here
+        lines[-1],
     )
 
 
