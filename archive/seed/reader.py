@@ -35,7 +35,7 @@ from archive.seed.window import BlockSkipper, LineSkipper, RowFilter, outside_bl
 from archive.storage.streams import ByteCounter, open_text
 
 BATCH_ROWS = 2000
-BLOCK_CHARS = 1 << 20  # a block of lines checked by one match
+BLOCK_CHARS = 1 << 18  # a block of lines checked by one match (256K: 0.5–1 MB as text)
 csv.field_size_limit(max(csv.field_size_limit(), 16 << 20))  # long notes stay readable
 
 Match = Callable[[str], re.Match[str] | None]
