@@ -62,18 +62,17 @@ def _wholly_changed(spec: TableSpec) -> list[str]:
 
 
 def _follower_moves(spec: TableSpec) -> str:
-    """On UPDATE, the old and new months of followers whose parent changed month."""
+    """On UPDATE, the old and new months of followers whose parent changed month, whether
+    or not this database holds them: an archived follower it never loaded moves too."""
     pk = quote(spec.model._meta.pk.column)
     statements = []
     for follower in followers(spec):
-        fk = follower.date_link.column
         old, new = _month(spec, "o"), _month(spec, "n")
         statements.append(
             f"INSERT INTO {CHANGE_TABLE} (table_name, month) "
             f"SELECT DISTINCT '{follower.name}', v.m FROM old_rows o "
             f"JOIN new_rows n ON n.{pk} = o.{pk} CROSS JOIN LATERAL (VALUES ({old}), ({new})) v(m) "
-            f"WHERE {old} IS DISTINCT FROM {new} AND EXISTS (SELECT 1 FROM "
-            f"{quote(follower.model._meta.db_table)} c WHERE c.{quote(fk)} = o.{pk});"
+            f"WHERE {old} IS DISTINCT FROM {new};"
         )
     return "\n    ".join(statements)
 

@@ -9,6 +9,7 @@ holds one chunk, never a file.
 
 from __future__ import annotations
 
+import dataclasses
 import heapq
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from typing import Protocol
 from django.db import models
 from django.utils.translation import gettext as _
 
+from archive.core.calendar import Month
 from archive.core.codec import encode
 from archive.core.collision import IDENTITY
 from archive.core.csvfile import CsvOut, Written, read_csv
@@ -131,6 +133,8 @@ class MergeNotes:
     floor: int | None = None
     dropped: int = 0
     receives: bool = False
+    # Archived rows that left the file for another month's, by that month (fate.moving).
+    moving: dict[Month, list[list[str]]] = dataclasses.field(default_factory=dict)
 
     def kept(self, rows: list[list[str]], survivors: list[list[str]]) -> list[list[str]]:
         self.dropped += len(rows) - len(survivors)
@@ -206,3 +210,23 @@ def merge(
 def _keep(out: CsvOut, rows: list[list[str]]) -> None:
     for row in rows:
         out.write_row(row)
+
+
+def taken_in(spec: TableSpec, written: Written, rows: list[list[str]], tmp: Path) -> Written:
+    """The file with archived rows that moved into its month from another file (a follower
+    whose parent the database moved), in key order; a key the file holds keeps its row."""
+    key = sort_key(spec)
+    out = CsvOut(tmp, spec.columns)
+    try:
+        with read_csv(written.path) as (_header, ours):
+            last = None
+            for row in heapq.merge(ours, sorted(rows, key=key), key=key):
+                if key(row) != last:
+                    out.write_row(row)
+                    last = key(row)
+    except BaseException:
+        out.abandon()
+        raise
+    finally:
+        written.discard()
+    return out.close()

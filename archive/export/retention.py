@@ -5,7 +5,10 @@ creation moment are in the change record), when the database holds it under anot
 (it moved), or when its date lies in what this database loaded (it was loaded, then
 deleted). A follower (feedback) is dated by its parent: the database's parent if present,
 else the parent's archived row in the same month; a follower whose parent is in neither is
-dropped with it. Every other row is kept: it is history this database never held.
+dropped with it. A follower whose parent this database moved to another month moves with
+it (``RowFate.moving``), even if the database never loaded the follower; it is dropped
+only when the database owns the whole month it was archived in. Every other row is kept:
+it is history this database never held.
 """
 
 from __future__ import annotations
@@ -57,6 +60,9 @@ class RowFate:
         self.recorded = recorded
         self.archived_parents = archived_parents
         self.key = sort_key(spec)
+        # Archived rows that leave this file for the month of their parent as the
+        # database now dates it, by that month (exporter.table_archive writes them there).
+        self.moving: dict[Month, list[list[str]]] = {}
 
     def survivors(self, rows: list[list[str]]) -> list[list[str]]:
         if self.recorded:
@@ -66,12 +72,16 @@ class RowFate:
             return rows
         present = self._in_database(rows)
         rows = [r for r in rows if self.key(r) not in present]
-        dates = self._dates(rows)
-        return [
-            row
-            for row, day in zip(rows, dates, strict=True)
-            if day is not None and not self.owned.owns_date(day)
-        ]
+        kept = []
+        for row, (day, moved) in zip(rows, self._dates(rows), strict=True):
+            if day is None:
+                continue
+            if not moved:
+                if not self.owned.owns_date(day):
+                    kept.append(row)
+            elif not self.owned.owns_month(self.month):
+                self.moving.setdefault(day.replace(day=1), []).append(row)
+        return kept
 
     def _deleted_here(self, row: list[str], deleted: change_record.Deleted) -> bool:
         """Whether the change record names this archived row as deleted here: its key, and
@@ -131,18 +141,26 @@ class RowFate:
                 raise collision(self.spec, self.where, ours, describe_row(self.spec, row), row)
         return set(held)
 
-    def _dates(self, rows: Sequence[list[str]]) -> list[dt.date | None]:
+    def _dates(self, rows: Sequence[list[str]]) -> list[tuple[dt.date | None, bool]]:
+        """Each row's date, and whether the database moved it out of this file's month
+        (a follower whose parent the database holds under another month)."""
         parent = parent_spec(self.spec)
         if parent is None:
             index = self.spec.columns.index(self.spec.own_date.attname)
-            return [parse_date(r[index]) for r in rows]
+            return [(parse_date(r[index]), False) for r in rows]
         link = self.spec.date_link
         index = self.spec.columns.index(link.attname)
         parents = [key_value(link, r[index]) for r in rows]
         held, archived = self._parents_match(parent, rows, parents)
-        dates = {key: value[0] for key, value in archived.items()}
-        dates.update({key: value[0] for key, value in held.items()})
-        return [dates.get(p) for p in parents]
+        dates = {key: (value[0], False) for key, value in archived.items()}
+        month = self.month
+        dates.update(
+            {
+                key: (day, month is not None and day.replace(day=1) != month)
+                for key, (day, *_) in held.items()
+            }
+        )
+        return [dates.get(p, (None, False)) for p in parents]
 
     def _parents_match(self, parent: TableSpec, rows: Sequence[list[str]], parents: list) -> tuple:
         """The parents' (date, creation moment) here and archived; a parent created here

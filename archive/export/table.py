@@ -29,7 +29,7 @@ from archive.core.status import FileStatus, TableStatus
 from archive.core.tables import TableSpec
 from archive.export.context import FileOutcome, RunContext, TableOutcome
 from archive.export.drift import drifted, stored_md5
-from archive.export.history_merge import MergeNotes, drops_rows, merge, sort_key
+from archive.export.history_merge import MergeNotes, drops_rows, merge, sort_key, taken_in
 from archive.export.ownership import Ownership, ownership
 from archive.export.retention import RowFate
 from archive.export.sources import database_months
@@ -63,11 +63,29 @@ def _produce(
     stored: dict[str, Listed],
     expected: dict | None,
     recorded: dict | None = None,
+    incoming: list[list[str]] | None = None,
 ) -> tuple[Written, MergeNotes]:
     """The file's new content: the database's rows, merged with the archived copy unless
-    this database owns every row of it. ``expected`` is the manifest's entry for an object
-    that changed behind the archive's back (None otherwise). Also what the merge noted:
-    rows dropped, and whether the file takes in a key the archive held in another file."""
+    this database owns every row of it, and with ``incoming`` archived rows that moved in
+    from other files. ``expected`` is the manifest's entry for an object that changed
+    behind the archive's back (None otherwise). Also what the merge noted: rows dropped or
+    moving out, and whether the file takes in a key the archive held in another file."""
+    written, notes = _merged(spec, month, key, ctx, owned, stored, expected, recorded)
+    if incoming:
+        written, notes.receives = taken_in(spec, written, incoming, ctx.tmp), True
+    return written, notes
+
+
+def _merged(
+    spec: TableSpec,
+    month: Month | None,
+    key: str,
+    ctx: RunContext,
+    owned: Ownership,
+    stored: dict[str, Listed],
+    expected: dict | None,
+    recorded: dict | None,
+) -> tuple[Written, MergeNotes]:
     out = CsvOut(ctx.tmp, spec.columns)
     try:
         ctx.source.write(spec, month, out)
@@ -98,7 +116,9 @@ def _produce(
                 where=key,
             )
             notes = MergeNotes(floor=floor)
-            return merge(spec, written, archived, key, fate, ctx.tmp, notes), notes
+            merged = merge(spec, written, archived, key, fate, ctx.tmp, notes)
+            notes.moving = fate.moving
+            return merged, notes
     finally:
         written.discard()
 
@@ -226,23 +246,40 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
             behind = drifted(files, stored, ctx.objects)
             outcome.changed_behind = sorted(behind & files.keys())
             targets = _targets(spec, ctx, files, stored, behind)
-            rows = 0  # written so far, for the progress line (known per file)
-            if ctx.progress:
-                ctx.progress(spec.name, 0, len(targets), rows=rows)
-            for done, (key, month) in enumerate(targets, start=1):
+            moving: dict[Month, list[list[str]]] = {}
+            made: dict[str, Written] = {}  # a file made again when rows move into it
+
+            def produce(key: str, month: Month | None, incoming=None) -> None:
                 expected = files.get(key) if key in behind else None
                 recorded = files.get(key)
-                written, notes = _produce(spec, month, key, ctx, owned, stored, expected, recorded)
+                written, notes = _produce(
+                    spec, month, key, ctx, owned, stored, expected, recorded, incoming
+                )
+                for into, moved in notes.moving.items():
+                    moving.setdefault(into, []).extend(moved)
                 # Dropping a row (even with another added: the count alone does not tell).
                 if notes.dropped or written.records < (recorded or {}).get("records", 0):
                     shrinking.append((key, written))
                 elif notes.receives:
                     receiving.append((key, written))
-                else:
+                elif incoming is None:
                     futures.append(settle(key, written))
-                rows += written.records
+                made[key] = written
+
+            rows = 0  # written so far, for the progress line (known per file)
+            if ctx.progress:
+                ctx.progress(spec.name, 0, len(targets), rows=rows)
+            for done, (key, month) in enumerate(targets, start=1):
+                produce(key, month)
+                rows += made[key].records
                 if ctx.progress:
                     ctx.progress(spec.name, done, len(targets), rows=rows)
+            # Followers whose parent the database moved: their new month's file is made
+            # (again) with them, and stored before their old one loses them.
+            for month, moved in sorted(moving.items()):
+                key = month_key(spec.name, month_label(month))
+                _withdraw(key, made, futures, receiving, shrinking)
+                produce(key, month, moved)
     except Exception as err:
         outcome.error = f"{type(err).__name__}: {err}"
     for future in futures:
@@ -269,6 +306,16 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
         outcome.status = TableStatus.UPLOADED
     outcome.seconds = time.monotonic() - started
     return outcome
+
+
+def _withdraw(key: str, made: dict, futures: list, receiving: list, shrinking: list) -> None:
+    """Take back a file made earlier in the run, to be made again: one not yet stored is
+    dropped; one already on its way to storage is simply stored again."""
+    written = made.pop(key, None)
+    for held in (receiving, shrinking):
+        if (key, written) in held:
+            held.remove((key, written))
+            written.discard()
 
 
 def _list_new_files(outcome: TableOutcome, before: dict, ctx: RunContext) -> None:

@@ -1084,3 +1084,31 @@ def test_a_take_over_dying_keeps_the_first_databases_appointment(s3_endpoint, se
     state.create_appointment(day=dt.date(2025, 1, 31), hour=10)
     state.archive_dying(calls=31, take_over=True)
     state.teardown()
+
+
+@pytest.mark.parametrize(
+    "then",
+    [
+        {"then": "waits", "day": dt.date(2025, 1, 10), "days": 0},
+        # It owns the days the appointment moves to, but never loaded the feedback archived
+        # under the old date: the feedback is kept (moved), not taken for deleted.
+        {"then": "seeds a window", "day": dt.date(2025, 2, 20), "days": 2},
+    ],
+    ids=["nothing else loaded", "owning the new days"],
+)
+def test_feedback_follows_its_appointment_the_database_moved_without_it(settings, tmp_path, then):
+    """Open point (B): a database that loaded an appointment but not its feedback (a seed
+    of some tables) moves it to another month; the archived feedback must follow it."""
+    ArchivePromise.env = Env(settings, tmp_path)
+    state = ArchivePromise()
+    state.first_database(days=[])
+    state.replace_database(own=[], **then)
+    state.seed(
+        day=dt.date(2025, 1, 10),
+        days=0,
+        how="tables",
+        names=["appointment", "consultant", "customer"],
+    )
+    state.change_appointment(choice=0, how="move", day=dt.date(2025, 2, 20), slot=0)
+    state.archive(take_over=False)
+    state.teardown()

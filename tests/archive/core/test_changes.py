@@ -69,6 +69,18 @@ def test_moving_an_appointment_notes_both_months_for_it_and_its_feedback():
     assert {m for m, _k in _noted("appointmentfeedback")} == months
 
 
+def test_moving_an_appointment_notes_its_feedbacks_months_though_none_is_held_here():
+    """Archived feedback a database never loaded must follow its appointment too."""
+    appointment = AppointmentFactory(date=JAN)
+    ArchiveChange.objects.all().delete()
+    Appointment.objects.filter(pk=appointment.pk).update(date=MAR)
+    months = {dt.date(2025, 1, 1), dt.date(2025, 3, 1)}
+    assert {m for m, _k in _noted("appointmentfeedback")} == months
+    ArchiveChange.objects.all().delete()
+    Appointment.objects.filter(pk=appointment.pk).update(description="same month")
+    assert _noted("appointmentfeedback") == set()
+
+
 def test_a_rolled_back_write_leaves_no_record():
     with pytest.raises(RuntimeError), transaction.atomic():
         AppointmentFactory(date=JAN)
