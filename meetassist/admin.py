@@ -6,19 +6,27 @@ permission in English. Here the name is made again when shown: Django's four def
 permissions from the model's (translated) name, the project's own through the catalogue
 (their stored names are its msgids). django-axes' lockout list has a column without a
 label, which Django would title "Status" in English.
+
+The libraries' dated lists (django-axes' three, django-celery-beat's tasks) are registered
+again with ``CheckedDatesAdminMixin``: a drill-down year past the calendar is a bad filter
+there too (tests/appointments/test_admin_bad_dates.py walks every dated admin).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from axes.admin import AccessAttemptAdmin
-from axes.models import AccessAttempt
+from axes.admin import AccessAttemptAdmin, AccessFailureLogAdmin, AccessLogAdmin
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
 from django.contrib.auth.models import Group, Permission, User
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import PeriodicTaskAdmin
+from django_celery_beat.models import PeriodicTask
+
+from meetassist.date_drilldown import CheckedDatesAdminMixin
 
 DEFAULT_ACTIONS = {
     "add": _("Can add %(model)s"),
@@ -60,15 +68,31 @@ class MeetAssistUserAdmin(_TranslatedPermissions, UserAdmin):
     pass
 
 
-class MeetAssistAccessAttemptAdmin(AccessAttemptAdmin):
+class MeetAssistAccessAttemptAdmin(CheckedDatesAdminMixin, AccessAttemptAdmin):
     @admin.display(description=_("status"))
     def status(self, obj: AccessAttempt) -> str:
         return super().status(obj)
 
 
-admin.site.unregister(Group)
-admin.site.register(Group, MeetAssistGroupAdmin)
-admin.site.unregister(User)
-admin.site.register(User, MeetAssistUserAdmin)
-admin.site.unregister(AccessAttempt)
-admin.site.register(AccessAttempt, MeetAssistAccessAttemptAdmin)
+class MeetAssistAccessLogAdmin(CheckedDatesAdminMixin, AccessLogAdmin):
+    pass
+
+
+class MeetAssistAccessFailureLogAdmin(CheckedDatesAdminMixin, AccessFailureLogAdmin):
+    pass
+
+
+class MeetAssistPeriodicTaskAdmin(CheckedDatesAdminMixin, PeriodicTaskAdmin):
+    pass
+
+
+for model, model_admin in [
+    (Group, MeetAssistGroupAdmin),
+    (User, MeetAssistUserAdmin),
+    (AccessAttempt, MeetAssistAccessAttemptAdmin),
+    (AccessLog, MeetAssistAccessLogAdmin),
+    (AccessFailureLog, MeetAssistAccessFailureLogAdmin),
+    (PeriodicTask, MeetAssistPeriodicTaskAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, model_admin)

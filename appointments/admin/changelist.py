@@ -10,7 +10,7 @@ month found. Days inside one month keep Django's query, which reads only that mo
 days first, then the past.
 
 A drill-down date past the calendar (``?date__year=99999…``, or the year after 9999) is a
-bad filter like any other: a message, and the list without it, instead of a server error.
+bad filter like any other (meetassist/date_drilldown.py), as in every admin.
 """
 
 from __future__ import annotations
@@ -18,13 +18,12 @@ from __future__ import annotations
 import datetime as dt
 from functools import cache
 
-from django.contrib import messages
-from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ORDER_VAR, ChangeList
 from django.db.models import Min, QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+
+from meetassist.date_drilldown import CheckedDatesMixin
 
 from .. import selectors
 
@@ -62,16 +61,7 @@ def _probing_class(queryset_class: type[QuerySet]) -> type[QuerySet]:
     return type(f"Probing{queryset_class.__name__}", (ProbingDatesMixin, queryset_class), {})
 
 
-class ProbingDatesChangeList(ChangeList):
-    def get_filters(self, request, *args, **kwargs):
-        try:
-            return super().get_filters(request, *args, **kwargs)
-        except (OverflowError, ValueError) as err:
-            # Django checks the drill-down's numbers, not their range (datetime(10**22, 1, 1),
-            # 9999-12-31 plus a month): the admin then shows the list without the filter.
-            messages.warning(request, _("That date is out of range: the list shows all dates."))
-            raise IncorrectLookupParameters(err) from err
-
+class ProbingDatesChangeList(CheckedDatesMixin, ChangeList):
     def get_queryset(self, request, exclude_parameters=None):
         queryset = super().get_queryset(request, exclude_parameters)
         if self.query:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,23 +19,34 @@ PRODUCTION = {
 }
 
 
-def start_django(**overrides: str | None) -> subprocess.CompletedProcess:
-    """``django.setup()`` in a fresh interpreter with the production variables, adjusted."""
+def start_django(then: str = "", /, **overrides: str | None) -> subprocess.CompletedProcess:
+    """``django.setup()`` in a fresh interpreter with the production variables, adjusted
+    (``NAME=None`` unsets NAME), then the code ``then``."""
     env = {k: v for k, v in os.environ.items() if k not in PRODUCTION}
     env |= {"DJANGO_SETTINGS_MODULE": "meetassist.settings", **PRODUCTION}
     for name, value in overrides.items():
         if value is None:
-            env.pop(name)
+            env.pop(name, None)
         else:
             env[name] = value
     return subprocess.run(
-        [sys.executable, "-c", "import django; django.setup()"],
+        [sys.executable, "-c", f"import django; django.setup()\n{then}"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=60,
     )
+
+
+def production_setting(name: str, **overrides: str | None) -> Any:
+    """A setting's value (as JSON has it: a tuple is a list) in production, adjusted."""
+    result = start_django(
+        f"import json; from django.conf import settings; print(json.dumps(settings.{name}))",
+        **overrides,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
 
 
 @pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
@@ -87,3 +100,21 @@ def test_an_unknown_trusted_proxy_is_refused_with_the_choices():
 
     assert result.returncode != 0
     assert "TRUSTED_PROXY must be apigateway, proxy or none" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("trusted", "header"),
+    [
+        (None, ["HTTP_X_FORWARDED_PROTO", "https"]),  # the default: API Gateway sets it
+        ("proxy", ["HTTP_X_FORWARDED_PROTO", "https"]),
+        ("none", None),  # a direct deployment: anyone could send it
+    ],
+)
+def test_x_forwarded_proto_is_believed_only_behind_a_trusted_proxy(trusted, header):
+    assert production_setting("SECURE_PROXY_SSL_HEADER", TRUSTED_PROXY=trusted) == header
+
+
+@pytest.mark.parametrize(("idle", "seconds"), [(None, 8 * 60 * 60), ("30", 30 * 60)])
+def test_a_session_lasts_session_idle_minutes_from_its_last_save(idle, seconds):
+    # Each save (once a minute of use, meetassist.sessions) sets the expiry this far ahead.
+    assert production_setting("SESSION_COOKIE_AGE", SESSION_IDLE_MINUTES=idle) == seconds

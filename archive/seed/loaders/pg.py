@@ -54,8 +54,9 @@ class PgLoader:
 
     def __init__(self, *, overwrite: bool, dry_run: bool = False):
         self.overwrite = overwrite
-        # A dry run (an upload's preview) must never hold staff up: it neither empties nor
-        # rebuilds a table (both lock it ACCESS EXCLUSIVE) and keeps archive runs free.
+        # A dry run (an upload's preview) must never hold staff up: it neither empties a
+        # table nor sets its indexes aside (both lock it ACCESS EXCLUSIVE; merge is told)
+        # and keeps archive runs free.
         self.dry_run = dry_run
         self.inserted_into: list[TableSpec] = []
         if overwrite and not dry_run:
@@ -143,7 +144,11 @@ class PgLoader:
                         files=[c.name for c in staged],
                     )
                     inserted, updated, set_aside = merge(
-                        cursor, staging, overwrite=self.overwrite, set_aside=set_aside
+                        cursor,
+                        staging,
+                        overwrite=self.overwrite,
+                        set_aside=set_aside,
+                        dry_run=self.dry_run,
                     )
                     counts.inserted += inserted
                     counts.updated += updated

@@ -3,7 +3,8 @@
 Staged rows (a temporary table filled by COPY) are split in two temporary tables: rows the
 table lacks (``fresh``) and, when overwriting, rows whose values differ (``changed``;
 ``IS DISTINCT FROM`` leaves identical rows alone). Both are applied with one statement
-each; when they are a large part of the table, its indexes are set aside first (pg_bulk).
+each; when they are a large part of the table, its indexes are set aside first (pg_bulk),
+never in a dry run (see ``merge``).
 """
 
 from __future__ import annotations
@@ -33,8 +34,12 @@ class Staging:
     files: list[str]
 
 
-def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | None):
-    """Apply staged rows; returns (inserted, updated, indexes set aside or None)."""
+def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | None, dry_run: bool):
+    """Apply staged rows; returns (inserted, updated, indexes set aside or None).
+
+    A dry run (an upload's preview) keeps the indexes: it is rolled back anyway, and DROP
+    INDEX and pausing the change record would lock the table ACCESS EXCLUSIVE until then.
+    """
     spec, table, tmp = staging.spec, staging.table, staging.tmp
     keys = spec.key_columns
     match, rest = key_match(spec), value_columns(spec)
@@ -52,7 +57,7 @@ def merge(cursor, staging: Staging, *, overwrite: bool, set_aside: SetAside | No
             f"WHERE NOT EXISTS (SELECT 1 FROM {table} d WHERE {match})"
         )
         new = cursor.rowcount
-    if set_aside is None and is_bulk(cursor, table, new + changed):
+    if set_aside is None and not dry_run and is_bulk(cursor, table, new + changed):
         set_aside = set_aside_indexes(spec)
     if changed:
         assignments = ", ".join(f"{quote(c)} = s.{quote(c)}" for c in rest)
