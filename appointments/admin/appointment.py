@@ -109,7 +109,7 @@ class AppointmentAdmin(UpcomingFirstMixin, AssignSlotMixin, MeetAssistAdmin):
     def slot_link(self, obj: Appointment) -> str:
         if obj.status not in MOVABLE:
             return "—"
-        return format_html('<a href="{}">{}</a>', assign_slot_url(obj.pk), _("Assign…"))
+        return format_html('<a href="{}">{}</a>', assign_slot_url(obj.pk), _("Assign to a slot"))
 
     confirm = status_action(
         "confirm", services.appointment_confirm, _("Confirm selected appointments"), CONFIRMED

@@ -23,6 +23,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
@@ -31,7 +33,7 @@ from django.utils.translation import gettext_lazy
 from archive.admin.forms import UploadForm
 from archive.admin.records import WrittenByServicesAdmin
 from archive.models import StaffUpload
-from archive.seed.upload import UPLOAD_PREFIX, upload_window
+from archive.seed.upload import upload_window
 from archive.seed.upload_samples import visible_samples
 from archive.tasks import upload_confirm as upload_confirm_task
 from archive.tasks import upload_preview as upload_preview_task
@@ -225,9 +227,10 @@ class StaffUploadAdmin(WrittenByServicesAdmin):
 
     @admin.display(description=gettext_lazy("kept in"))
     def folder(self, record: StaffUpload) -> str:
-        """Where the files are kept, as the identifier it is (its name is a UTC stamp;
-        the local time it came is "received at")."""
-        return format_html("<code>{}/{}/</code>", UPLOAD_PREFIX, record.upload_id)
+        """Where the files are kept, named by the local time they came: the folder's own
+        name is a UTC stamp, which staff would read as the wrong hour."""
+        when = date_format(timezone.localtime(record.received_at), "DATETIME_FORMAT")
+        return _("the archive storage's upload folder of %(when)s") % {"when": when}
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[StaffUpload]:
         queryset = super().get_queryset(request).select_related("user")

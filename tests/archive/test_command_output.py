@@ -48,7 +48,7 @@ def test_verify_archive_shows_status_words_in_vietnamese(archived):
     out = _run("verify_archive", language="vi")
     assert "data/appointment/2025-01.csv" in out
     assert re.search(r"data/appointment/2025-01\.csv\s+appointment\s+tốt\s", out)
-    assert "Kho lưu trữ khớp với manifest của nó." in out
+    assert "Kho lưu trữ khớp với tệp kê khai của nó." in out
 
 
 def test_archive_now_in_vietnamese_translates_its_status_words(archive_dir):

@@ -2,9 +2,10 @@
 language's, and in local time (TIME_ZONE), in Vietnamese and in English.
 
 The rule, on a page's visible text (text nodes and the attributes a user sees, as
-test_untranslated reads them: an input's ``value`` is not text, so the ISO dates the admin's
-date inputs and calendar need are left alone, and neither is ``<code>``, where a file or
-upload name is shown as the identifier it is):
+test_untranslated reads them) and on the value of every input staff type in (a date field
+shows ``02/12/2026`` in Vietnamese like the page around it; only a hidden input and the
+browser's own ``type="date"`` carry ISO), but not on ``<code>``, where a file is shown as
+the identifier it is:
 
 - no ISO date or timestamp (``2025-03-05``, ``2025-03-05T20:30``, ``2025-03-05 20:30``);
 - no UTC: no time followed by ``UTC`` or ``+00:00``, no compact ``…T000000Z`` stamp (a
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html.parser import HTMLParser
 
 import pytest
 from django.contrib.auth.models import User
@@ -56,10 +58,29 @@ LOADED_AT = dt.datetime(2025, 3, 5, 20, 30, tzinfo=dt.UTC)
 LOCAL = {"vi": "06/03/2025 03:30", "en": "6 Mar 2025 03:30"}
 
 
+class _TypedValues(HTMLParser):
+    """The values of the inputs staff read and type in (text fields, the admin's dates)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = dict(attrs)
+        if tag == "input" and values.get("type", "text") == "text" and values.get("value"):
+            self.values.append(values["value"])
+
+
+def typed_values(html: str) -> list[str]:
+    parser = _TypedValues()
+    parser.feed(html)
+    return parser.values
+
+
 def date_problems(html: str, language: str) -> list[str]:
     """What breaks the rule on one page: ISO, UTC, or a date in another style."""
     problems = []
-    for text in visible_texts(html):
+    for text in visible_texts(html) + typed_values(html):
         problems += [f"ISO {m!r} in {text!r}" for m in ISO.findall(text)]
         problems += [f"UTC {m!r} in {text!r}" for m in UTC.findall(text)]
         problems += [
@@ -75,9 +96,10 @@ def test_the_rule_finds_iso_utc_and_a_second_style_and_leaves_numbers_alone():
         "<p>05/03/2025 14:30</p><p>2025-03-05T20:30:00+00:00</p><p>20:30 UTC</p><p>UTC</p>"
         "<p>Ngày 05 tháng 3 năm 2025</p><p>05-03-2025</p><p>14.040.123</p>"
         '<input type="date" value="2025-03-05"><code>data/appointment/2025-03.csv</code>'
+        '<input type="hidden" value="2025-03-05"><input type="text" value="2025-03-06">'
     )
     found = date_problems(page, "vi")
-    assert len([p for p in found if p.startswith("ISO")]) == 1
+    assert len([p for p in found if p.startswith("ISO")]) == 2  # the text input's too
     assert len([p for p in found if p.startswith("UTC")]) == 2
     assert [p.split(" in ")[0] for p in found if p.startswith("style")] == [
         "style 'Ngày 05 tháng 3 năm 2025'",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import time
 import zipfile
 
@@ -467,6 +468,27 @@ def test_upload_times_are_shown_in_local_time_not_utc(admin_client, shop):
     assert local in page and local in history
     assert utc not in page and utc not in history
     assert f"uploads/{record.upload_id}" not in page  # the UTC-named folder
+
+
+@pytest.mark.parametrize("language", ["vi", "en"])
+def test_the_upload_record_names_its_folder_by_the_local_time_not_its_utc_stamp(
+    admin_client, shop, language
+):
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    response = _post(admin_client, ("customer.csv", _customers_csv()))
+    record = StaffUpload.objects.get(upload_id=_upload_id(response))
+    admin_client.post("/i18n/setlang/", {"language": language})
+    page = admin_client.get(reverse("admin:archive_staffupload_change", args=[record.pk]))
+    page = page.content.decode()
+
+    row = re.search(r'field-folder">.*?<div class="readonly">(.*?)</div>', page, re.S).group(1)
+    with translation.override(language):
+        local = date_format(timezone.localtime(record.received_at), "DATETIME_FORMAT")
+    assert local in row
+    assert ("thư mục tải lên" if language == "vi" else "upload folder") in row
+    assert record.upload_id not in page and record.upload_id[:15] not in page  # 20260102T030405
 
 
 def test_the_upload_page_uses_the_admin_s_form_styles(admin_client, s3_bucket):
