@@ -175,6 +175,7 @@ def test_transient_s3_errors_are_retried(s3_bucket, history):
     assert_manifest_truthful()
 
 
+@pytest.mark.language("en")  # the message is read in English
 def test_run_dying_before_the_manifest_is_repaired_by_the_next_run(s3_bucket, history):
     archive_run()
     Appointment.objects.filter(pk=history[0].pk).update(description="mới")
