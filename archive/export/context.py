@@ -46,6 +46,9 @@ class TableOutcome:
     error: str = ""
     max_key: int | None = None
     changed_behind: list[str] = field(default_factory=list)  # objects not as the manifest said
+    # Keys of archived followers this database moved with their parent without holding
+    # them: never taken for rows it loaded and deleted (retention.py).
+    carried: list[list[str]] = field(default_factory=list)
     uploaded: int = 0
     unchanged: int = 0
     deleted: int = 0

@@ -25,6 +25,9 @@ from archive.models import ArchiveIdentity, ArchiveOrigin, SeedLoad
 class Ownership:
     full: bool
     windows: tuple[Window, ...] = ()
+    # Keys of followers this database moved with their parent without ever holding them
+    # (the manifest's "carried"): wherever they are now, it never loaded them.
+    carried: frozenset[tuple[str, ...]] = frozenset()
 
     def owns_date(self, day: dt.date) -> bool:
         return self.full or any(start <= day <= end for start, end in self.windows)

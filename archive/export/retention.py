@@ -76,11 +76,16 @@ class RowFate:
         for row, (day, moved) in zip(rows, self._dates(rows), strict=True):
             if day is None:
                 continue
-            if not moved:
-                if not self.owned.owns_date(day):
-                    kept.append(row)
-            elif not self.owned.owns_month(self.month):
+            # Loaded here, then deleted: the date (for a follower moved away from this
+            # file, the whole month it was archived in) lies in what the database loaded,
+            # unless it moved the row here itself without holding it (carried).
+            mine = self.owned.owns_month(self.month) if moved else self.owned.owns_date(day)
+            if mine and key_cells(self.spec, row) not in self.owned.carried:
+                continue
+            if moved:
                 self.moving.setdefault(day.replace(day=1), []).append(row)
+            else:
+                kept.append(row)
         return kept
 
     def _deleted_here(self, row: list[str], deleted: change_record.Deleted) -> bool:

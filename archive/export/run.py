@@ -215,6 +215,7 @@ def _entries(
             now=now,
             previous=before,
             max_key=(before or {}).get("max_key") if mid_run else o.max_key,
+            carried=o.carried,
         )
     return entries
 
@@ -222,12 +223,14 @@ def _entries(
 def _follower_held_back(spec: TableSpec, parent: TableSpec, previous: dict) -> TableOutcome:
     """A follower is not archived when its parent failed: its new rows would point at
     parents the archive does not hold, and a seed would refuse them."""
-    files = dict((previous.get(spec.name) or {}).get("files") or {})
+    entry = previous.get(spec.name) or {}
+    files = dict(entry.get("files") or {})
     return TableOutcome(
         spec.name,
         "failed",
         files,
         held_before=bool(files),
+        carried=entry.get("carried") or [],
         error=_("not archived because %(parent)s failed in this run; it goes with it next time")
         % {"parent": parent.name},
     )

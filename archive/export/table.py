@@ -10,6 +10,7 @@ not uploaded when the stored object already carries its MD5 and size (one HEAD).
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tempfile
 import time
@@ -29,7 +30,15 @@ from archive.core.status import FileStatus, TableStatus
 from archive.core.tables import TableSpec
 from archive.export.context import FileOutcome, RunContext, TableOutcome
 from archive.export.drift import drifted, stored_md5
-from archive.export.history_merge import MergeNotes, drops_rows, merge, sort_key, taken_in
+from archive.export.history_merge import (
+    MergeNotes,
+    drops_rows,
+    key_cells,
+    key_value,
+    merge,
+    sort_key,
+    taken_in,
+)
 from archive.export.ownership import Ownership, ownership
 from archive.export.retention import RowFate
 from archive.export.sources import database_months
@@ -226,6 +235,9 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
     stored = {k: v for k, v in ctx.stored.items() if belongs(spec, k)}
     held = bool(files) or bool(stored)
     outcome = TableOutcome(spec.name, TableStatus.UNCHANGED, files, held_before=held)
+    outcome.carried = (previous or {}).get("carried") or []  # kept as it was if this fails
+    carried: set[tuple[str, ...]] = set()
+    carried_before: set[tuple[str, ...]] = set()
     futures: list[Future] = []
     shrinking: list[tuple[str, Written]] = []
     # Files that take in a key the archive held in another file: a row that moved month,
@@ -243,6 +255,9 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
         # A savepoint: a failed statement must not end the run's snapshot transaction.
         with transaction.atomic():
             owned = ownership(spec, ctx.identity) if held else Ownership(full=True)
+            carried = _still_carried(spec, (previous or {}).get("carried") or [])
+            carried_before = set(carried)
+            owned = dataclasses.replace(owned, carried=frozenset(carried))
             behind = drifted(files, stored, ctx.objects)
             outcome.changed_behind = sorted(behind & files.keys())
             targets = _targets(spec, ctx, files, stored, behind)
@@ -257,6 +272,7 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
                 )
                 for into, moved in notes.moving.items():
                     moving.setdefault(into, []).extend(moved)
+                    carried.update(key_cells(spec, row) for row in moved)
                 # Dropping a row (even with another added: the count alone does not tell).
                 if notes.dropped or written.records < (recorded or {}).get("records", 0):
                     shrinking.append((key, written))
@@ -280,6 +296,7 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
                 key = month_key(spec.name, month_label(month))
                 _withdraw(key, made, futures, receiving, shrinking)
                 produce(key, month, moved)
+            outcome.carried = [list(k) for k in sorted(carried)]
     except Exception as err:
         outcome.error = f"{type(err).__name__}: {err}"
     for future in futures:
@@ -288,7 +305,7 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
     # month stays in its old file until its new one is safely written.
     for held in (receiving, shrinking):  # each only once all before it is stored
         if held is shrinking and shrinking and not outcome.error:
-            _list_new_files(outcome, before, ctx)
+            _list_new_files(outcome, before, ctx, carries_more=bool(carried - carried_before))
         if outcome.error:
             for _key, written in held:
                 written.discard()
@@ -308,6 +325,20 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
     return outcome
 
 
+def _still_carried(spec: TableSpec, keys: list[list[str]]) -> set[tuple[str, ...]]:
+    """The carried keys (manifest) of rows this database does not hold: one it holds now
+    it loaded, so its later absence means it was deleted here."""
+    if not keys:
+        return set()
+    pk = spec.model._meta.pk  # a follower's key: its parent's
+    held = set(
+        spec.model._default_manager.filter(pk__in=[key_value(pk, k[0]) for k in keys]).values_list(
+            "pk", flat=True
+        )
+    )
+    return {tuple(k) for k in keys if key_value(pk, k[0]) not in held}
+
+
 def _withdraw(key: str, made: dict, futures: list, receiving: list, shrinking: list) -> None:
     """Take back a file made earlier in the run, to be made again: one not yet stored is
     dropped; one already on its way to storage is simply stored again."""
@@ -318,11 +349,14 @@ def _withdraw(key: str, made: dict, futures: list, receiving: list, shrinking: l
             written.discard()
 
 
-def _list_new_files(outcome: TableOutcome, before: dict, ctx: RunContext) -> None:
+def _list_new_files(
+    outcome: TableOutcome, before: dict, ctx: RunContext, *, carries_more: bool
+) -> None:
     """Before files lose rows: if a row may have moved into a file the manifest does not
-    list yet (a new month), the manifest lists it first; a run that dies between the two
-    then leaves the row where a seed finds it. Failing to, the files keep their rows."""
-    if ctx.checkpoint is None or not (outcome.files.keys() - before.keys()):
+    list yet (a new month), or a follower moved without being held (carried), the manifest
+    says so first; a run that dies between the two then leaves the row where a seed finds
+    it, and never taken for deleted. Failing to, the files keep their rows."""
+    if ctx.checkpoint is None or not (outcome.files.keys() - before.keys() or carries_more):
         return
     try:
         ctx.checkpoint(outcome)

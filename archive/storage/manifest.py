@@ -106,6 +106,13 @@ def _shape_problem(data: object) -> str | None:
     for name, entry in entries.items():
         if not isinstance(entry, dict) or not isinstance(entry.get("files", {}), dict):
             return _("the entry of table %(table)s is not an object with “files”") % {"table": name}
+        carried = entry.get("carried", [])
+        if not isinstance(carried, list) or not all(
+            isinstance(k, list) and all(isinstance(c, str) for c in k) for k in carried
+        ):
+            return _("the “carried” keys of table %(table)s are not lists of text") % {
+                "table": name
+            }
         for key, info in entry.get("files", {}).items():
             if not isinstance(info, dict) or not isinstance(info.get("checksum"), str):
                 return _("file %(key)s has no checksum") % {"key": key}
@@ -120,10 +127,12 @@ def table_entry(
     now: str,
     previous: dict[str, Any] | None,
     max_key: int | None = None,
+    carried: list[list[str]] | None = None,
 ) -> dict[str, Any]:
     """One table's manifest entry after a run (``last_updated``: its last upload).
 
-    ``max_key`` only grows: a failed run keeps the one recorded before.
+    ``max_key`` only grows: a failed run keeps the one recorded before. ``carried``, when
+    any: the keys of followers moved without being held (export/retention.py).
     """
     last_updated = now if status == TableStatus.UPLOADED else (previous or {}).get("last_updated")
     recorded = (previous or {}).get("max_key")
@@ -137,7 +146,7 @@ def table_entry(
         "last_checked": now,
         "error": error or None,
         "files": dict(sorted(files.items())),
-    }
+    } | ({"carried": carried} if carried else {})
 
 
 def manifest_build(

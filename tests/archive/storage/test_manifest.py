@@ -53,6 +53,7 @@ def test_the_original_systems_manifest_counts_as_none(storage, content):
             b'{"version": 1, "tables": {"customer": {"files": {"data/customer.csv": {}}}}}',
             "checksum",
         ),
+        (b'{"version": 1, "tables": {"appointmentfeedback": {"carried": [7]}}}', "carried"),
         (b"\xff\xfe{", "not UTF-8"),
         (b"{}", "version is None"),
     ],
