@@ -72,29 +72,12 @@ def _produce(
     stored: dict[str, Listed],
     expected: dict | None,
     recorded: dict | None = None,
-    incoming: list[list[str]] | None = None,
 ) -> tuple[Written, MergeNotes]:
     """The file's new content: the database's rows, merged with the archived copy unless
-    this database owns every row of it, and with ``incoming`` archived rows that moved in
-    from other files. ``expected`` is the manifest's entry for an object that changed
-    behind the archive's back (None otherwise). Also what the merge noted: rows dropped or
-    moving out, and whether the file takes in a key the archive held in another file."""
-    written, notes = _merged(spec, month, key, ctx, owned, stored, expected, recorded)
-    if incoming:
-        written, notes.receives = taken_in(spec, written, incoming, ctx.tmp), True
-    return written, notes
-
-
-def _merged(
-    spec: TableSpec,
-    month: Month | None,
-    key: str,
-    ctx: RunContext,
-    owned: Ownership,
-    stored: dict[str, Listed],
-    expected: dict | None,
-    recorded: dict | None,
-) -> tuple[Written, MergeNotes]:
+    this database owns every row of it. ``expected`` is the manifest's entry for an object
+    that changed behind the archive's back (None otherwise). Also what the merge noted:
+    rows dropped or moving out, and whether the file takes in a key the archive held in
+    another file."""
     out = CsvOut(ctx.tmp, spec.columns)
     try:
         ctx.source.write(spec, month, out)
@@ -264,12 +247,14 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
             moving: dict[Month, list[list[str]]] = {}
             made: dict[str, Written] = {}  # a file made again when rows move into it
 
-            def produce(key: str, month: Month | None, incoming=None) -> None:
+            def produce(
+                key: str, month: Month | None, incoming: list[list[str]] | None = None
+            ) -> None:
                 expected = files.get(key) if key in behind else None
                 recorded = files.get(key)
-                written, notes = _produce(
-                    spec, month, key, ctx, owned, stored, expected, recorded, incoming
-                )
+                written, notes = _produce(spec, month, key, ctx, owned, stored, expected, recorded)
+                if incoming:  # archived rows that moved in from other files
+                    written, notes.receives = taken_in(spec, written, incoming, ctx.tmp), True
                 for into, moved in notes.moving.items():
                     moving.setdefault(into, []).extend(moved)
                     carried.update(key_cells(spec, row) for row in moved)
@@ -278,7 +263,7 @@ def table_archive(spec: TableSpec, ctx: RunContext, previous: dict | None) -> Ta
                     shrinking.append((key, written))
                 elif notes.receives:
                     receiving.append((key, written))
-                elif incoming is None:
+                else:
                     futures.append(settle(key, written))
                 made[key] = written
 
